@@ -1,0 +1,1 @@
+"""Flashduty rules as Pulumi resources."""
