@@ -4,7 +4,8 @@
 # Order of preference:
 #   1. a `pulumi` already on PATH whose version is PULUMI_VERSION, with the Python plugins beside it;
 #   2. a build cached in $FLASHDUTY_PULUMI_CACHE (default ~/.cache/flashduty-pulumi/pulumi-$V/bin);
-#   3. a build from the Go module proxy into that cache (10-25 minutes cold on 2 cores; progress shown);
+#   3. a build from the Go module proxy into that cache (about 4 minutes cold on 2 cores, 1.6 GB of
+#      module cache and 1.8 GB of build cache; progress shown);
 #   4. the official installer, where the network allows it.
 # Prints the directory holding `pulumi` as the only line on stdout; progress goes to stderr.
 #
