@@ -2,7 +2,8 @@
 # Obtain the pulumi CLI and its Python language host, matched to the pulumi SDK pinned in pyproject.toml.
 #
 # Order of preference:
-#   1. a `pulumi` already on PATH whose version is PULUMI_VERSION, with the Python plugins beside it;
+#   1. a `pulumi` already on PATH, v3 and at least PULUMI_VERSION, with the Python plugins beside it
+#      (CLIs are backward compatible with older SDKs; an official install ships those plugins);
 #   2. a build cached in $FLASHDUTY_PULUMI_CACHE (default ~/.cache/flashduty-pulumi/pulumi-$V/bin);
 #   3. a build from the Go module proxy into that cache (about 4 minutes cold on 2 cores, 1.6 GB of
 #      module cache and 1.8 GB of build cache; progress shown);
@@ -26,10 +27,14 @@ PLUGINS=(pulumi pulumi-language-python pulumi-language-python-exec pulumi-resour
 
 say() { printf '[pulumi-cli] %s\n' "$*" >&2; }
 have_version() { [ -x "$1" ] && [ "$("$1" version 2>/dev/null)" = "v$V" ]; }
+recent_enough() { # v3.x.y with x.y >= $V
+  local got; got="$("$1" version 2>/dev/null | sed -n 's/^v\(3\.[0-9]*\.[0-9]*\).*/\1/p')"
+  [ -n "$got" ] && [ "$(printf '%s\n%s\n' "$V" "$got" | sort -V | head -n1)" = "$V" ]
+}
 complete_bin() { for f in "${PLUGINS[@]}"; do [ -x "$1/$f" ] || return 1; done; }
 
-if on_path="$(command -v pulumi 2>/dev/null)" && have_version "$on_path" && complete_bin "$(dirname "$on_path")"; then
-  say "using pulumi v$V already on PATH at $(dirname "$on_path")"
+if on_path="$(command -v pulumi 2>/dev/null)" && recent_enough "$on_path" && complete_bin "$(dirname "$on_path")"; then
+  say "using $("$on_path" version) already on PATH at $(dirname "$on_path")"
   dirname "$on_path"; exit 0
 fi
 if have_version "$BIN/pulumi" && complete_bin "$BIN"; then
