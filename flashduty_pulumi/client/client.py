@@ -1,0 +1,376 @@
+"""``FlashdutyClient``: one typed method per endpoint, retries, rate limiting, redaction.
+
+Cheap to build and safe to share between threads (the Pulumi provider server runs up to four
+RPCs at once). It holds no connection itself: the process's shared pool for its base URL is looked
+up on each call. It refuses to be pickled, since it holds the app key.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from ..models import (
+    ChannelInfoRequest,
+    ChannelItem,
+    ChannelPage,
+    ChannelRuleIDRequest,
+    ChannelScopedListRequest,
+    CreateEscalationRuleRequest,
+    CreateSilenceRuleRequest,
+    EscalateRuleItem,
+    ListChannelsRequest,
+    ListEscalationRulesResponse,
+    ListRoutesRequest,
+    ListRoutesResponse,
+    ListSilenceRulesResponse,
+    MemberItem,
+    MemberListRequest,
+    MemberPage,
+    RequestModel,
+    RouteInfoRequest,
+    RouteItem,
+    RuleCreateResponse,
+    SilenceRuleItem,
+    TeamInfoRequest,
+    TeamItem,
+    TeamListRequest,
+    TeamPage,
+    TemplateIDRequest,
+    TemplateItem,
+    TemplateListRequest,
+    TemplatePage,
+    UpdateEscalationRuleRequest,
+    UpdateSilenceRuleRequest,
+    UpsertRouteRequest,
+)
+from .config import ClientConfig
+from .errors import ConfigurationError, FlashdutyError, ServerError, TransportError
+from .limiter import RateLimiter, process_limiter
+from .redaction import install_log_filter
+from .retry import should_retry
+from .transport import USER_AGENT, Attempt, send_once, shared_http_client
+
+log = logging.getLogger("flashduty_pulumi.client")
+install_log_filter()
+
+M = TypeVar("M", bound=BaseModel)
+# A stop for paging through a server that ignores the page number.
+_MAX_PAGES = 10_000
+
+
+class FlashdutyClient:
+    """A synchronous Flashduty API client.
+
+    ``app_key``/``base_url`` default to FLASHDUTY_APP_KEY / FLASHDUTY_BASE_URL (see ``ClientConfig``).
+    Test seams: ``transport`` (an httpx transport, e.g. ``httpx.MockTransport``; gives this client a
+    private pool), ``limiter``, ``clock``/``sleep``/``rand``/``wall_clock`` (retry timing).
+    """
+
+    def __init__(
+        self,
+        app_key: str | None = None,
+        base_url: str | None = None,
+        *,
+        config: ClientConfig | None = None,
+        transport: httpx.BaseTransport | None = None,
+        limiter: RateLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float] = random.random,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config if config is not None else ClientConfig.resolve(app_key, base_url)
+        self._transport = transport
+        self._private_http: httpx.Client | None = None
+        self._limiter = limiter
+        self._clock = clock
+        self._sleep = sleep
+        self._rand = rand
+        self._wall_clock = wall_clock
+        self._lock = threading.Lock()
+        self._request_count = 0
+        self._retry_count = 0
+
+    # ------------------------------------------------------------------------------ plumbing
+
+    def __repr__(self) -> str:
+        return f"FlashdutyClient(base_url={self.config.base_url!r}, requests={self._request_count})"
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError(
+            "FlashdutyClient holds the app key and must not be pickled (it would land in Pulumi state); "
+            "create it inside the provider's configure() or methods"
+        )
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests sent by this client (every attempt, retries included)."""
+        return self._request_count
+
+    @property
+    def retry_count(self) -> int:
+        """How many of those were retries."""
+        return self._retry_count
+
+    def close(self) -> None:
+        """Close a private pool (the shared one lives as long as the process)."""
+        with self._lock:
+            if self._private_http is not None:
+                self._private_http.close()
+                self._private_http = None
+
+    def _http(self) -> httpx.Client:
+        if self._transport is None:
+            return shared_http_client(self.config.base_url)
+        with self._lock:
+            if self._private_http is None:
+                headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
+                self._private_http = httpx.Client(transport=self._transport, headers=headers)
+            return self._private_http
+
+    def _count(self, retry: bool) -> None:
+        with self._lock:
+            self._request_count += 1
+            if retry:
+                self._retry_count += 1
+
+    def call(self, path: str, body: RequestModel | Mapping[str, Any], *, idempotent: bool = True) -> Any:
+        """POST ``body`` to ``path`` with retries; return the envelope's ``data`` (None if absent).
+
+        ``idempotent=False`` (creates): after an ambiguous failure (5xx, timeout or dropped
+        connection after sending) the call is not repeated; the error has ``maybe_applied=True``.
+        """
+        payload = body.to_body() if isinstance(body, RequestModel) else dict(body)
+        cfg = self.config
+        attempt = Attempt(
+            url=cfg.base_url + path,
+            path=path,
+            app_key=cfg.app_key,
+            timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
+            wall_clock=self._wall_clock,
+        )
+        limiter = self._limiter if self._limiter is not None else process_limiter()
+        http = self._http()
+        started = self._clock()
+        ambiguous = False
+        number = 0
+        while True:
+            number += 1
+            limiter.acquire()
+            self._count(retry=number > 1)
+            t0 = self._clock()
+            try:
+                data = send_once(http, attempt, payload)
+            except ConfigurationError:
+                raise
+            except FlashdutyError as err:
+                retry = should_retry(err, idempotent=idempotent)
+                this_ambiguous = isinstance(err, ServerError) or (
+                    isinstance(err, TransportError) and err.maybe_applied
+                )
+                ambiguous = ambiguous or this_ambiguous
+                err.maybe_applied = ambiguous
+                err.attempts = number
+                delay = self._delay(err, number, started)
+                if not retry or delay is None:
+                    log.debug("POST %s failed for good: %r", path, err)
+                    raise
+                self._note_retry(path, err, number, delay)
+                self._sleep(delay)
+                continue
+            log.debug("POST %s ok in %.0f ms (attempt %d)", path, (self._clock() - t0) * 1000, number)
+            return data
+
+    def _delay(self, err: FlashdutyError, number: int, started: float) -> float | None:
+        """Seconds to wait before the next attempt, or None to give up."""
+        policy = self.config.retry
+        if number > policy.max_retries:
+            return None
+        if err.retry_after is not None:
+            if err.retry_after > policy.max_retry_after:
+                return None
+            delay = err.retry_after
+        else:
+            delay = policy.backoff(number - 1, self._rand)
+        if self._clock() - started + delay > policy.deadline:
+            return None
+        return delay
+
+    def _note_retry(self, path: str, err: FlashdutyError, number: int, delay: float) -> None:
+        log.info(
+            "POST %s: %s (code %s, HTTP %s, request_id %s); retry %d in %.2f s",
+            path, type(err).__name__, err.code or "-", err.status, err.request_id or "-", number, delay,
+        )
+
+    @staticmethod
+    def _parse(model: type[M], data: Any, path: str) -> M:
+        try:
+            return model.model_validate(data if data is not None else {})
+        except ValidationError as exc:
+            problems = exc.errors(include_url=False)[:3]
+            raise FlashdutyError(
+                "InvalidResponse", f"unexpected response shape from {path}: {problems}", path=path
+            ) from None
+
+    def _rule_call(self, path: str, channel_id: int, rule_id: str) -> Any:
+        return self.call(path, ChannelRuleIDRequest(channel_id=channel_id, rule_id=rule_id))
+
+    # --------------------------------------------------------------------------------- routes
+
+    def route_upsert(self, req: UpsertRouteRequest) -> None:
+        """Create or wholly replace an integration's routing rule (retried: it is idempotent, and a
+        stale ``version`` after an ambiguous retry surfaces as ``Conflict`` with ``maybe_applied``)."""
+        self.call("/route/upsert", req)
+
+    def route_info(self, integration_id: int) -> RouteItem | None:
+        """The integration's routing rule, or None when it has none."""
+        data = self.call("/route/info", RouteInfoRequest(integration_id=integration_id))
+        return None if not data else self._parse(RouteItem, data, "/route/info")
+
+    def route_list(self, integration_ids: Sequence[int]) -> list[RouteItem]:
+        """Routing rules of several integrations (those without one are left out)."""
+        if not integration_ids:
+            return []
+        data = self.call("/route/list", ListRoutesRequest(integration_ids=list(integration_ids)))
+        return self._parse(ListRoutesResponse, data, "/route/list").items
+
+    # -------------------------------------------------------------------------- escalation rules
+
+    def escalation_rule_create(self, req: CreateEscalationRuleRequest) -> RuleCreateResponse:
+        """Not retried after an ambiguous failure: on ``maybe_applied`` look it up by name first."""
+        data = self.call("/channel/escalate/rule/create", req, idempotent=False)
+        return self._parse(RuleCreateResponse, data, "/channel/escalate/rule/create")
+
+    def escalation_rule_update(self, req: UpdateEscalationRuleRequest) -> None:
+        self.call("/channel/escalate/rule/update", req)
+
+    def escalation_rule_info(self, channel_id: int, rule_id: str) -> EscalateRuleItem | None:
+        """The rule, or None if the server returns no data; a missing rule raises ``ResourceNotFound``."""
+        data = self._rule_call("/channel/escalate/rule/info", channel_id, rule_id)
+        return None if not data else self._parse(EscalateRuleItem, data, "/channel/escalate/rule/info")
+
+    def escalation_rule_list(self, channel_id: int) -> list[EscalateRuleItem]:
+        data = self.call("/channel/escalate/rule/list", ChannelScopedListRequest(channel_id=channel_id))
+        return self._parse(ListEscalationRulesResponse, data, "/channel/escalate/rule/list").items
+
+    def escalation_rules_named(self, channel_id: int, rule_name: str) -> list[EscalateRuleItem]:
+        """The channel's escalation rules called ``rule_name`` (to recover after ``maybe_applied``)."""
+        return [r for r in self.escalation_rule_list(channel_id) if r.rule_name == rule_name]
+
+    def escalation_rule_delete(self, channel_id: int, rule_id: str) -> None:
+        self._rule_call("/channel/escalate/rule/delete", channel_id, rule_id)
+
+    def escalation_rule_enable(self, channel_id: int, rule_id: str) -> None:
+        self._rule_call("/channel/escalate/rule/enable", channel_id, rule_id)
+
+    def escalation_rule_disable(self, channel_id: int, rule_id: str) -> None:
+        self._rule_call("/channel/escalate/rule/disable", channel_id, rule_id)
+
+    # ----------------------------------------------------------------------------- silence rules
+
+    def silence_rule_create(self, req: CreateSilenceRuleRequest) -> RuleCreateResponse:
+        """Not retried after an ambiguous failure: on ``maybe_applied`` look it up by name first."""
+        data = self.call("/channel/silence/rule/create", req, idempotent=False)
+        return self._parse(RuleCreateResponse, data, "/channel/silence/rule/create")
+
+    def silence_rule_update(self, req: UpdateSilenceRuleRequest) -> None:
+        self.call("/channel/silence/rule/update", req)
+
+    def silence_rule_list(self, channel_id: int) -> list[SilenceRuleItem]:
+        data = self.call("/channel/silence/rule/list", ChannelScopedListRequest(channel_id=channel_id))
+        return self._parse(ListSilenceRulesResponse, data, "/channel/silence/rule/list").items
+
+    def silence_rule_get(self, channel_id: int, rule_id: str) -> SilenceRuleItem | None:
+        """One silence rule, found through the list (the API has no silence info endpoint)."""
+        wanted = rule_id.lower()
+        return next((r for r in self.silence_rule_list(channel_id) if r.rule_id.lower() == wanted), None)
+
+    def silence_rules_named(self, channel_id: int, rule_name: str) -> list[SilenceRuleItem]:
+        return [r for r in self.silence_rule_list(channel_id) if r.rule_name == rule_name]
+
+    def silence_rule_delete(self, channel_id: int, rule_id: str) -> None:
+        self._rule_call("/channel/silence/rule/delete", channel_id, rule_id)
+
+    def silence_rule_enable(self, channel_id: int, rule_id: str) -> None:
+        self._rule_call("/channel/silence/rule/enable", channel_id, rule_id)
+
+    def silence_rule_disable(self, channel_id: int, rule_id: str) -> None:
+        self._rule_call("/channel/silence/rule/disable", channel_id, rule_id)
+
+    # ---------------------------------------------------------------------------------- look-ups
+
+    def channel_list(self, req: ListChannelsRequest | None = None) -> ChannelPage:
+        data = self.call("/channel/list", req or ListChannelsRequest())
+        return self._parse(ChannelPage, data, "/channel/list")
+
+    def channel_info(self, channel_id: int) -> ChannelItem | None:
+        data = self.call("/channel/info", ChannelInfoRequest(channel_id=channel_id))
+        return None if not data else self._parse(ChannelItem, data, "/channel/info")
+
+    def template_list(self, req: TemplateListRequest | None = None) -> TemplatePage:
+        data = self.call("/template/list", req or TemplateListRequest())
+        return self._parse(TemplatePage, data, "/template/list")
+
+    def template_info(self, template_id: str) -> TemplateItem | None:
+        data = self.call("/template/info", TemplateIDRequest(template_id=template_id))
+        return None if not data else self._parse(TemplateItem, data, "/template/info")
+
+    def member_list(self, req: MemberListRequest | None = None) -> MemberPage:
+        data = self.call("/member/list", req or MemberListRequest())
+        return self._parse(MemberPage, data, "/member/list")
+
+    def team_list(self, req: TeamListRequest | None = None) -> TeamPage:
+        data = self.call("/team/list", req or TeamListRequest())
+        return self._parse(TeamPage, data, "/team/list")
+
+    def team_info(
+        self, team_id: int | None = None, *, team_name: str | None = None, ref_id: str | None = None
+    ) -> TeamItem | None:
+        data = self.call("/team/info", TeamInfoRequest(team_id=team_id, team_name=team_name, ref_id=ref_id))
+        return None if not data else self._parse(TeamItem, data, "/team/info")
+
+    def iter_channels(self, req: ListChannelsRequest | None = None) -> Iterator[ChannelItem]:
+        """Every channel matching ``req``, page after page."""
+        first = req or ListChannelsRequest()
+        for p in range(first.p, first.p + _MAX_PAGES):
+            page = self.channel_list(first.model_copy(update={"p": p}))
+            yield from page.items
+            if not page.has_next_page or not page.items:
+                return
+
+    def iter_templates(self, req: TemplateListRequest | None = None) -> Iterator[TemplateItem]:
+        first = req or TemplateListRequest(limit=100)
+        for p in range(first.p, first.p + _MAX_PAGES):
+            page = self.template_list(first.model_copy(update={"p": p}))
+            yield from page.items
+            if not page.has_next_page or not page.items:
+                return
+
+    def iter_members(self, req: MemberListRequest | None = None) -> Iterator[MemberItem]:
+        first = req or MemberListRequest(limit=100)
+        for p in range(first.p, first.p + _MAX_PAGES):
+            page = self.member_list(first.model_copy(update={"p": p}))
+            yield from page.items
+            if _last_page(len(page.items), first.limit, p, page.total):
+                return
+
+    def iter_teams(self, req: TeamListRequest | None = None) -> Iterator[TeamItem]:
+        first = req or TeamListRequest(limit=100)
+        for p in range(first.p, first.p + _MAX_PAGES):
+            page = self.team_list(first.model_copy(update={"p": p}))
+            yield from page.items
+            if _last_page(len(page.items), first.limit, p, page.total):
+                return
+
+
+def _last_page(count: int, limit: int, p: int, total: int) -> bool:
+    """For lists that report ``total`` but no ``has_next_page``."""
+    return count == 0 or count < limit or (total > 0 and p * limit >= total)
