@@ -73,8 +73,10 @@ def send_once(http: httpx.Client, attempt: Attempt, body: dict[str, Any]) -> Any
             headers={"Content-Type": "application/json"},
             timeout=attempt.timeout,
         )
-    except httpx.UnsupportedProtocol:
-        raise ConfigurationError(f"unsupported base URL for {attempt.path}") from None
+    except (httpx.UnsupportedProtocol, httpx.InvalidURL) as exc:
+        raise ConfigurationError(
+            f"cannot build a request URL for {attempt.path}: {type(exc).__name__}: {redact(str(exc))}"
+        ) from None
     except httpx.HTTPError as exc:
         sent = not isinstance(exc, _NOT_SENT)
         detail = redact(str(exc)) or "no detail"
