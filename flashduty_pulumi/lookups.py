@@ -1,0 +1,117 @@
+"""Look-ups: the IDs rules reference, found by name (channel, team, template) or email (member).
+
+Plain functions that run in the user's program (a dynamic provider cannot serve invokes), so a
+program can say ``channel_id=fd.lookup_channel("Payments")``. Each one pages through every result,
+keeps the exact matches only (names are case-sensitive; emails are compared case-insensitively),
+and raises ``LookupFailed`` when there is no match or more than one.
+
+Configuration: ``pulumi.Config("flashduty")`` (``appKey`` as a secret, ``baseUrl``), else
+FLASHDUTY_APP_KEY / FLASHDUTY_BASE_URL. Outside a Pulumi program pass ``client=`` (or rely on the
+environment).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+import pulumi
+
+from .client import FlashdutyClient
+from .models import ListChannelsRequest, MemberListRequest, TeamListRequest, TemplateListRequest
+
+__all__ = ["LookupFailed", "lookup_channel", "lookup_member", "lookup_team", "lookup_template"]
+
+T = TypeVar("T")
+
+_LOCK = threading.Lock()
+_CLIENTS: dict[tuple[str, str], FlashdutyClient] = {}
+
+
+class LookupFailed(LookupError):
+    """No object, or more than one, matched a look-up exactly."""
+
+
+def _client(client: FlashdutyClient | None) -> FlashdutyClient:
+    if client is not None:
+        return client
+    config = pulumi.Config("flashduty")
+    key = config.get("appKey") or ""
+    url = config.get("baseUrl") or ""
+    with _LOCK:
+        found = _CLIENTS.get((key, url))
+        if found is None:
+            # Empty values fall back to FLASHDUTY_APP_KEY / FLASHDUTY_BASE_URL.
+            found = FlashdutyClient(app_key=key or None, base_url=url or None)
+            _CLIENTS[(key, url)] = found
+        return found
+
+
+def _one(
+    what: str, wanted: str, items: Iterable[T], matches: Callable[[T], bool], ident: Callable[[T], object]
+) -> T:
+    found = [item for item in items if matches(item)]
+    if not found:
+        raise LookupFailed(
+            f"no {what} {wanted!r} in Flashduty (exact match; check the spelling and the app key's account)"
+        )
+    if len(found) > 1:
+        ids = ", ".join(str(ident(item)) for item in found)
+        raise LookupFailed(
+            f"{len(found)} {what}s match {wanted!r} exactly (IDs {ids}); rename one or pass the ID directly"
+        )
+    return found[0]
+
+
+def lookup_channel(name: str, *, client: FlashdutyClient | None = None) -> int:
+    """The ``channel_id`` of the channel called ``name``."""
+    c = _client(client)
+    item = _one(
+        "channel named",
+        name,
+        c.iter_channels(ListChannelsRequest(channel_name=name)),
+        lambda ch: ch.channel_name == name,
+        lambda ch: ch.channel_id,
+    )
+    return item.channel_id
+
+
+def lookup_member(email: str, *, client: FlashdutyClient | None = None) -> int:
+    """The ``member_id`` (what escalation targets put in ``person_ids``) of the member with ``email``."""
+    c = _client(client)
+    wanted = email.strip().casefold()
+    item = _one(
+        "member with email",
+        email,
+        c.iter_members(MemberListRequest(query=email.strip(), limit=100)),
+        lambda m: m.email.strip().casefold() == wanted,
+        lambda m: m.member_id,
+    )
+    return item.member_id
+
+
+def lookup_team(name: str, *, client: FlashdutyClient | None = None) -> int:
+    """The ``team_id`` of the team called ``name``."""
+    c = _client(client)
+    item = _one(
+        "team named",
+        name,
+        c.iter_teams(TeamListRequest(query=name, limit=100)),
+        lambda t: t.team_name == name,
+        lambda t: t.team_id,
+    )
+    return item.team_id
+
+
+def lookup_template(name: str, *, client: FlashdutyClient | None = None) -> str:
+    """The ``template_id`` (24-hex) of the notification template called ``name``."""
+    c = _client(client)
+    item = _one(
+        "template named",
+        name,
+        c.iter_templates(TemplateListRequest(query=name, limit=100)),
+        lambda t: t.template_name == name,
+        lambda t: t.template_id,
+    )
+    return item.template_id

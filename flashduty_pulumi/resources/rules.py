@@ -1,0 +1,235 @@
+"""The resources users write: ``RoutingRule``, ``EscalationRule``, ``SilenceRule``.
+
+Each is a ``pulumi.dynamic.Resource`` (type token ``pulumi-python:dynamic/flashduty:<Kind>``)
+backed by the provider in ``flashduty_pulumi.providers``. The provider instance is pickled into
+state by reference (an importable class and no instance state worth the name), so the provider
+process runs this package's code from the same virtualenv.
+
+Every output, computed ones included, is a key of ``props`` (``None`` for the computed ones), so
+the attributes exist during preview too, where they are unknown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pulumi
+import pulumi.dynamic
+
+from ..providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
+from .args import (
+    EscalateLayerArgs,
+    FilterConditionArgs,
+    IdInput,
+    OnceTimeFilterArgs,
+    RouteCaseArgs,
+    RouteDefaultArgs,
+    RouteSectionArgs,
+    TimeFilterArgs,
+)
+
+__all__ = ["EscalationRule", "RoutingRule", "SilenceRule"]
+
+# OR of AND groups: [[c1, c2], [c3]] means (c1 AND c2) OR c3.
+FiltersInput = Sequence[pulumi.Input[Sequence[pulumi.Input[FilterConditionArgs]]]]
+
+_RULE_COMPUTED = ("rule_id", "status", "created_at", "updated_at")
+_ROUTE_COMPUTED = ("version", "status", "created_at", "updated_at")
+
+
+def _has_webhooks(layers: Any) -> bool:
+    if not isinstance(layers, list):
+        return False
+    for layer in layers:
+        target = layer.get("target") if isinstance(layer, dict) else None
+        if isinstance(target, dict) and target.get("webhooks"):
+            return True
+    return False
+
+
+def _holds_outputs(value: Any) -> bool:
+    if isinstance(value, pulumi.Output):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_outputs(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_outputs(v) for v in value)
+    return not isinstance(value, (str, int, float, bool, type(None)))  # an awaitable
+
+
+def secret_layers(layers: Any) -> Any:
+    """``layers`` as a secret when a target holds webhooks (their settings carry tokens)."""
+    if layers is None:
+        return None
+    if not _holds_outputs(layers):
+        plain = list(layers) if isinstance(layers, tuple) else layers
+        return pulumi.Output.secret(plain) if _has_webhooks(plain) else plain
+    return pulumi.Output.from_input(layers).apply(
+        lambda resolved: pulumi.Output.secret(resolved) if _has_webhooks(resolved) else resolved
+    )
+
+
+def _with_secret_outputs(opts: pulumi.ResourceOptions | None, names: list[str]) -> pulumi.ResourceOptions:
+    return pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(additional_secret_outputs=names))
+
+
+class RoutingRule(pulumi.dynamic.Resource, module="flashduty", name="RoutingRule"):
+    """The routing rule of one shared integration: ordered ``cases``, a ``default``, ``sections``.
+
+    There is one route per integration and the API cannot delete it: ``delete_behavior="retain"``
+    (default) leaves it in Flashduty on destroy (with a warning), ``"reset"`` rewrites it to a
+    default-only route to ``default.channel_ids``. Without ``adopt=True``, creating fails if the
+    integration already has a route (another stack may own it); with it, the route is taken over
+    (no write when it already matches). The resource ID is ``str(integration_id)``.
+    """
+
+    integration_id: pulumi.Output[Any]
+    cases: pulumi.Output[list[dict[str, Any]]]
+    default: pulumi.Output[dict[str, Any] | None]
+    sections: pulumi.Output[list[dict[str, Any]]]
+    adopt: pulumi.Output[bool]
+    delete_behavior: pulumi.Output[str]
+    version: pulumi.Output[int]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[int]
+    updated_at: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        integration_id: pulumi.Input[IdInput],
+        cases: pulumi.Input[Sequence[pulumi.Input[RouteCaseArgs]]] | None = None,
+        default: pulumi.Input[RouteDefaultArgs] | None = None,
+        sections: pulumi.Input[Sequence[pulumi.Input[RouteSectionArgs]]] | None = None,
+        adopt: pulumi.Input[bool] = False,
+        delete_behavior: pulumi.Input[str] = "retain",
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "integration_id": integration_id,
+            "cases": cases,
+            "default": default,
+            "sections": sections,
+            "adopt": adopt,
+            "delete_behavior": delete_behavior,
+            **dict.fromkeys(_ROUTE_COMPUTED),
+        }
+        super().__init__(RoutingRuleProvider(), resource_name, props, opts)
+
+
+class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="EscalationRule"):
+    """An escalation rule of a channel: who is notified, how, and in which order (``layers``).
+
+    ``enabled`` (default true) maps to the rule's enable/disable state. ``adopt_rule_id`` takes
+    over an existing rule instead of creating one (no write when it already matches). ``layers``
+    is a secret output, and a secret input when it holds webhooks (their settings carry tokens).
+    The resource ID is the 24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
+    """
+
+    channel_id: pulumi.Output[Any]
+    rule_name: pulumi.Output[str]
+    template_id: pulumi.Output[str]
+    layers: pulumi.Output[list[dict[str, Any]]]
+    priority: pulumi.Output[int]
+    aggr_window: pulumi.Output[int]
+    description: pulumi.Output[str]
+    filters: pulumi.Output[list[list[dict[str, Any]]]]
+    time_filters: pulumi.Output[list[dict[str, Any]]]
+    enabled: pulumi.Output[bool]
+    adopt_rule_id: pulumi.Output[str | None]
+    rule_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[int]
+    updated_at: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        channel_id: pulumi.Input[IdInput],
+        rule_name: pulumi.Input[str],
+        template_id: pulumi.Input[str],
+        layers: pulumi.Input[Sequence[pulumi.Input[EscalateLayerArgs]]],
+        priority: pulumi.Input[int] | None = None,
+        aggr_window: pulumi.Input[int] | None = None,
+        description: pulumi.Input[str] | None = None,
+        filters: pulumi.Input[FiltersInput] | None = None,
+        time_filters: pulumi.Input[Sequence[pulumi.Input[TimeFilterArgs]]] | None = None,
+        enabled: pulumi.Input[bool] = True,
+        adopt_rule_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "channel_id": channel_id,
+            "rule_name": rule_name,
+            "template_id": template_id,
+            "layers": secret_layers(layers),
+            "priority": priority,
+            "aggr_window": aggr_window,
+            "description": description,
+            "filters": filters,
+            "time_filters": time_filters,
+            "enabled": enabled,
+            "adopt_rule_id": adopt_rule_id,
+            **dict.fromkeys(_RULE_COMPUTED),
+        }
+        super().__init__(
+            EscalationRuleProvider(), resource_name, props, _with_secret_outputs(opts, ["layers"])
+        )
+
+
+class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule"):
+    """A silence rule of a channel: alerts matching ``filters`` inside a window are silenced.
+
+    Give exactly one of ``time_filter`` (one-off, unix seconds) and ``time_filters`` (recurring).
+    ``enabled`` and ``adopt_rule_id`` work as for ``EscalationRule``. The resource ID is the
+    24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
+    """
+
+    channel_id: pulumi.Output[Any]
+    rule_name: pulumi.Output[str]
+    filters: pulumi.Output[list[list[dict[str, Any]]]]
+    time_filter: pulumi.Output[dict[str, int] | None]
+    time_filters: pulumi.Output[list[dict[str, Any]] | None]
+    priority: pulumi.Output[int]
+    description: pulumi.Output[str]
+    is_directly_discard: pulumi.Output[bool]
+    enabled: pulumi.Output[bool]
+    adopt_rule_id: pulumi.Output[str | None]
+    rule_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[int]
+    updated_at: pulumi.Output[int]
+
+    def __init__(
+        self,
+        resource_name: str,
+        *,
+        channel_id: pulumi.Input[IdInput],
+        rule_name: pulumi.Input[str],
+        filters: pulumi.Input[FiltersInput],
+        time_filter: pulumi.Input[OnceTimeFilterArgs] | None = None,
+        time_filters: pulumi.Input[Sequence[pulumi.Input[TimeFilterArgs]]] | None = None,
+        priority: pulumi.Input[int] | None = None,
+        description: pulumi.Input[str] | None = None,
+        is_directly_discard: pulumi.Input[bool] | None = None,
+        enabled: pulumi.Input[bool] = True,
+        adopt_rule_id: pulumi.Input[str] | None = None,
+        opts: pulumi.ResourceOptions | None = None,
+    ) -> None:
+        props: dict[str, Any] = {
+            "channel_id": channel_id,
+            "rule_name": rule_name,
+            "filters": filters,
+            "time_filter": time_filter,
+            "time_filters": time_filters,
+            "priority": priority,
+            "description": description,
+            "is_directly_discard": is_directly_discard,
+            "enabled": enabled,
+            "adopt_rule_id": adopt_rule_id,
+            **dict.fromkeys(_RULE_COMPUTED),
+        }
+        super().__init__(SilenceRuleProvider(), resource_name, props, opts)
