@@ -164,30 +164,31 @@ class FlashdutyClient:
         number = 0
         while True:
             number += 1
-            limiter.acquire()
-            self._count(retry=number > 1)
-            t0 = self._clock()
-            try:
-                data = send_once(http, attempt, payload)
-            except ConfigurationError:
-                raise
-            except FlashdutyError as err:
-                retry = should_retry(err, idempotent=idempotent)
-                this_ambiguous = isinstance(err, ServerError) or (
-                    isinstance(err, TransportError) and err.maybe_applied
-                )
-                ambiguous = ambiguous or this_ambiguous
-                err.maybe_applied = ambiguous
-                err.attempts = number
-                delay = self._delay(err, number, started)
-                if not retry or delay is None:
-                    log.debug("POST %s failed for good: %r", path, err)
+            with limiter.slot():
+                self._count(retry=number > 1)
+                t0 = self._clock()
+                try:
+                    data = send_once(http, attempt, payload)
+                except ConfigurationError:
                     raise
-                self._note_retry(path, err, number, delay)
-                self._sleep(delay)
-                continue
-            log.debug("POST %s ok in %.0f ms (attempt %d)", path, (self._clock() - t0) * 1000, number)
-            return data
+                except FlashdutyError as err:
+                    failure = err
+                else:
+                    log.debug("POST %s ok in %.0f ms (attempt %d)", path, (self._clock() - t0) * 1000, number)
+                    return data
+            retry = should_retry(failure, idempotent=idempotent)
+            this_ambiguous = isinstance(failure, ServerError) or (
+                isinstance(failure, TransportError) and failure.maybe_applied
+            )
+            ambiguous = ambiguous or this_ambiguous
+            failure.maybe_applied = ambiguous
+            failure.attempts = number
+            delay = self._delay(failure, number, started)
+            if not retry or delay is None:
+                log.debug("POST %s failed for good: %r", path, failure)
+                raise failure
+            self._note_retry(path, failure, number, delay)
+            self._sleep(delay)
 
     def _delay(self, err: FlashdutyError, number: int, started: float) -> float | None:
         """Seconds to wait before the next attempt, or None to give up."""

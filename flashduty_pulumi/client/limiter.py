@@ -1,22 +1,26 @@
 """A client-side rate limiter keeping one process under the API's limits (50/s and 1,000/min).
 
-A sliding-window log per window: a request may start at ``t`` only if fewer than ``limit``
-requests started in ``(t - window, t]``. Unlike a token bucket, this holds over *every* window,
-so a burst of 1,000 followed by a steady stream still never exceeds 1,000 in any minute.
+The server counts a request when it *arrives*, which is some time between our sending it and our
+receiving the answer. So a request occupies every window from the moment it is admitted until
+one window length after its answer came back; while it is in flight it counts everywhere. A new
+request is admitted only if fewer than ``limit`` requests occupy the window. That guarantees the
+server never sees more than ``limit`` arrivals in any window, whatever the latency (a plain
+client-side sliding window does not: a slow first burst arrives late and overlaps the next one).
 
-Callers reserve a start time under a lock and sleep outside it, so waiting threads queue in
-order. One limiter is shared by every client in the process (``process_limiter()``).
-Environment: ``FLASHDUTY_RATE_LIMIT_PER_SECOND`` / ``FLASHDUTY_RATE_LIMIT_PER_MINUTE`` (0 disables
-that window).
+Use ``with limiter.slot(): send()`` (or ``acquire()`` / ``release()``). Thread-safe; one limiter
+is shared by every client in the process (``process_limiter()``). ``clock``/``sleep`` are
+injectable for tests. Environment: ``FLASHDUTY_RATE_LIMIT_PER_SECOND`` /
+``FLASHDUTY_RATE_LIMIT_PER_MINUTE`` (0 disables that window).
 """
 
 from __future__ import annotations
 
+import heapq
 import os
 import threading
 import time
-from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from .errors import ConfigurationError
 
@@ -24,68 +28,96 @@ DEFAULT_PER_SECOND = 50
 DEFAULT_PER_MINUTE = 1000
 ENV_PER_SECOND = "FLASHDUTY_RATE_LIMIT_PER_SECOND"
 ENV_PER_MINUTE = "FLASHDUTY_RATE_LIMIT_PER_MINUTE"
+# While every slot is held by a request in flight, re-check at least this often.
+_POLL = 0.05
+# Added to every window so that float rounding never lets a request in on the boundary.
+_EPSILON = 0.001
 
 
 class _Window:
     def __init__(self, length: float, limit: int) -> None:
-        self.length = length
+        self.length = length + _EPSILON
         self.limit = limit
-        self.starts: deque[float] = deque(maxlen=limit)
+        self.done: list[float] = []  # min-heap of completion times still inside the window
 
-    def earliest(self, t: float) -> float:
-        """The earliest time >= t at which one more request fits in this window."""
-        if len(self.starts) < self.limit:
-            return t
-        # starts is full and sorted: the oldest of the last ``limit`` must leave the window.
-        return max(t, self.starts[0] + self.length)
+    def delay(self, now: float, in_flight: int) -> float:
+        """0 if one more request fits now, else seconds until one might (inf: wait for a release)."""
+        while self.done and self.done[0] <= now - self.length:
+            heapq.heappop(self.done)
+        if in_flight + len(self.done) < self.limit:
+            return 0.0
+        if not self.done:
+            return float("inf")
+        # The oldest completions leave first; enough of them must leave to make one free place.
+        excess = in_flight + len(self.done) - self.limit  # >= 0
+        if excess >= len(self.done):
+            return float("inf")
+        leaving = heapq.nsmallest(excess + 1, self.done)[-1]
+        return max(0.0, leaving + self.length - now)
 
 
 class RateLimiter:
-    """Thread-safe; ``clock`` and ``sleep`` are injectable for tests."""
+    """Admit at most ``per_second`` requests per second and ``per_minute`` per minute."""
 
     def __init__(
         self,
         per_second: int = DEFAULT_PER_SECOND,
         per_minute: int = DEFAULT_PER_MINUTE,
         *,
+        windows: Sequence[tuple[float, int]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.per_second = per_second
         self.per_minute = per_minute
-        self._windows = [_Window(length, limit) for length, limit in ((1.0, per_second), (60.0, per_minute))
-                         if limit > 0]
+        spec = windows if windows is not None else ((1.0, per_second), (60.0, per_minute))
+        self._windows = [_Window(length, limit) for length, limit in spec if limit > 0]
         self._clock = clock
         self._sleep = sleep
-        self._lock = threading.Lock()
-        self._last = float("-inf")
+        self._cond = threading.Condition()
+        self._in_flight = 0
 
     def __repr__(self) -> str:
         return f"RateLimiter(per_second={self.per_second}, per_minute={self.per_minute})"
 
-    def reserve(self) -> float:
-        """Book the next start time (never earlier than a previous booking) and return it."""
-        with self._lock:
-            t = max(self._clock(), self._last)
-            # Each window can only push t later; repeat until every window agrees.
-            while True:
-                later = max(w.earliest(t) for w in self._windows) if self._windows else t
-                if later <= t:
-                    break
-                t = later
-            for w in self._windows:
-                w.starts.append(t)
-            self._last = t
-            return t
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
 
     def acquire(self) -> float:
-        """Wait until a request may start; returns the seconds waited."""
-        start = self.reserve()
-        wait = start - self._clock()
-        if wait > 0:
-            self._sleep(wait)
-            return wait
-        return 0.0
+        """Block until a request may be sent; returns the seconds waited. Pair with ``release()``."""
+        if not self._windows:
+            return 0.0
+        started = self._clock()
+        while True:
+            with self._cond:
+                delay = max(w.delay(self._clock(), self._in_flight) for w in self._windows)
+                if delay <= 0:
+                    self._in_flight += 1
+                    return self._clock() - started
+                if delay == float("inf"):
+                    self._cond.wait(_POLL)  # a release will notify
+                    continue
+            self._sleep(delay)
+
+    def release(self) -> None:
+        """The answer to an acquired request arrived (or the request failed)."""
+        if not self._windows:
+            return
+        with self._cond:
+            now = self._clock()
+            self._in_flight -= 1
+            for w in self._windows:
+                heapq.heappush(w.done, now)
+            self._cond.notify_all()
+
+    @contextmanager
+    def slot(self) -> Iterator[float]:
+        waited = self.acquire()
+        try:
+            yield waited
+        finally:
+            self.release()
 
 
 def limiter_from_env(environ: Mapping[str, str] | None = None) -> RateLimiter:

@@ -11,7 +11,7 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
@@ -58,8 +58,8 @@ class Attempt:
 
     url: str
     path: str
-    app_key: str
-    timeout: httpx.Timeout
+    app_key: str = field(repr=False)  # shown in pytest/rich tracebacks otherwise
+    timeout: httpx.Timeout = field(default_factory=lambda: httpx.Timeout(30.0))
     wall_clock: Callable[[], float] = time.time
 
 
