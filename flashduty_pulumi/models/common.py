@@ -194,8 +194,8 @@ class TimeFilter(RequestModel):
             )
         if self.is_off and not self.cal_id:
             raise cross_field_error("is_off only applies to a calendar window: set cal_id too", "is_off")
-        if self.cal_id and self.is_off is None:
-            self.is_off = False
+        # Canonical form: calendar windows always carry is_off, weekday windows never do.
+        self.is_off = bool(self.is_off) if self.cal_id else None
         return self
 
 

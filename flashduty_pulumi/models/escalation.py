@@ -103,6 +103,13 @@ class EscalateTarget(RequestModel):
             raise cross_field_error(
                 "a target needs a way to deliver: by (follow_preference or channels per severity) or webhooks"
             )
+        # Canonical form (what a read-back normalises to): empty lists and a `by` that delivers
+        # nothing are left out rather than sent empty.
+        for name in ("person_ids", "team_ids", "schedule_to_role_ids", "emails", "webhooks"):
+            if not getattr(self, name):
+                setattr(self, name, None)
+        if self.by is not None and not self.by.delivers:
+            self.by = None
         return self
 
 
@@ -225,7 +232,7 @@ def _layer_inputs(layer: EscalateLayerItem) -> dict[str, Any]:
             target[name] = list(getattr(t, name))
     if t.schedule_to_role_ids:
         target["schedule_to_role_ids"] = {k: list(v) for k, v in t.schedule_to_role_ids.items()}
-    if t.by is not None:
+    if t.by is not None and (t.by.follow_preference or t.by.critical or t.by.warning or t.by.info):
         target["by"] = t.by.model_dump()
     if t.webhooks:
         target["webhooks"] = [w.model_dump() for w in t.webhooks]

@@ -532,3 +532,40 @@ def test_route_item_round_trip() -> None:
     fixed = copy.deepcopy(inputs)
     fixed["cases"][0]["channel_ids"] = [7]
     assert UpsertRouteRequest.model_validate(fixed).to_body() == fixed
+
+
+def test_request_and_read_back_share_one_canonical_form() -> None:
+    body = escalation()
+    body["layers"][0]["target"] = {
+        "person_ids": [1],
+        "team_ids": [],
+        "emails": [],
+        "schedule_to_role_ids": {},
+        "by": {"follow_preference": False},
+        "webhooks": [{"type": "slack", "settings": {"chat_ids": ["C1"]}}],
+    }
+    body["time_filters"] = [{"start": "01:00", "end": "02:00", "is_off": False}]
+    sent = CreateEscalationRuleRequest.model_validate(body).to_body()
+    assert sent["layers"][0]["target"] == {
+        "person_ids": [1],
+        "webhooks": [{"type": "slack", "settings": {"chat_ids": ["C1"]}}],
+    }
+    assert sent["time_filters"] == [{"start": "01:00", "end": "02:00", "repeat": []}]
+    # The server may echo empties and a do-nothing `by`; the read-back normalises the same way.
+    echoed = {
+        **sent,
+        "rule_id": RULE_ID,
+        "layers": [
+            {
+                **sent["layers"][0],
+                "target": {
+                    **sent["layers"][0]["target"],
+                    "team_ids": None,
+                    "emails": [],
+                    "by": {"follow_preference": False, "critical": [], "warning": [], "info": []},
+                },
+            }
+        ],
+        "time_filters": [{"start": "01:00", "end": "02:00", "repeat": [], "cal_id": "", "is_off": False}],
+    }
+    assert EscalateRuleItem.model_validate(echoed).as_inputs() == sent
