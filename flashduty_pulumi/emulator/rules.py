@@ -304,9 +304,13 @@ def _silence(body: Body) -> Iterator[SpecError]:
         yield _err("filters", "must be non-empty for a silence rule", "silence-filters")
     yield from _no_empty_groups(body.get("filters"), "filters")
     window = body.get("time_filter")
-    # S1 OnceTimeFilter.start_time: "Must be > 0 and less than `end_time`."
+    # S1 OnceTimeFilter.start_time: "Must be > 0 and less than `end_time`." Create's inline copy of
+    # the window omits the "> 0" bound, but the rule is listed as a OnceTimeFilter, so it applies.
     if isinstance(window, Mapping):
         start, end = window.get("start_time"), window.get("end_time")
+        for name, value in (("start_time", start), ("end_time", end)):
+            if isinstance(value, int) and value <= 0:
+                yield _err(f"time_filter.{name}", "must be greater than 0 (unix seconds)", "once-positive")
         if isinstance(start, int) and isinstance(end, int) and start >= end:
             yield _err("time_filter.end_time", f"must be greater than start_time ({start})", "once-order")
     yield from _time_filters(body.get("time_filters"), "time_filters")
