@@ -160,7 +160,13 @@ def _describe(error: ValidationError) -> list[SpecError]:
     value: Any = error.validator_value
     instance: Any = error.instance
     if keyword in ("anyOf", "oneOf") and error.context:
-        return _describe(best_match(error.context))
+        # For the {"anyOf": [{"type": "null"}, X]} added for Go nulls, X's errors are the useful ones.
+        real = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+        return (
+            [found for sub in real for found in _describe(sub)]
+            if real
+            else _describe(best_match(error.context))
+        )
     if keyword == "required":
         return [
             SpecError(_join(path, name), "is required", keyword)
