@@ -1,0 +1,53 @@
+"""End-to-end fixtures: pulumi stacks (real CLI, file backend) wired to the session's emulator.
+
+The emulator (`emulator`, `emu`) comes from tests/conftest.py. A stack costs three quick CLI calls
+to set up (stack init, two config sets); the engine commands cost 1-3 s each, so tests share a
+stack where the steps form one story (see test_lifecycle.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from console import Console
+from pulumi_cli import Stack, pulumi_bin_dir
+
+from flashduty_pulumi.emulator.testing import EmulatorProcess
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def pulumi_cli() -> Path:
+    """Obtain the CLI once, up front: a missing CLI errors every e2e test (never a skip)."""
+    return pulumi_bin_dir()
+
+
+@pytest.fixture(scope="session")
+def console(emulator: EmulatorProcess) -> Iterator[Console]:
+    c = Console(emulator.base_url, emulator.app_key)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def new_stack(emulator: EmulatorProcess, tmp_path: Path) -> Iterator[Any]:
+    """A factory of generic stacks in this test's temp dir (call it after resetting the emulator)."""
+    made: list[Stack] = []
+
+    def make(name: str = "e2e") -> Stack:
+        stack = Stack.generic(tmp_path / name, emulator.base_url, emulator.app_key, name=name)
+        made.append(stack)
+        return stack
+
+    yield make
