@@ -1,7 +1,7 @@
 """A table of broken rule inputs, each with the field path its CheckFailure must name.
 
-Shared by tests/unit/test_check_table.py (the provider objects, in-process) and
-tests/provider/test_check_table.py (the real provider process, with the emulator's request log
+Shared by tests/unit/test_check_bad_inputs.py (the provider objects, in-process) and
+tests/provider/test_grpc_check_table.py (the real provider process, with the emulator's request log
 proving that nothing reached the API). Numbers are given as floats where the engine would send
 floats, so the table exercises what ``pulumi preview`` really hands to ``check``.
 """

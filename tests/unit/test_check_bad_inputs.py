@@ -1,6 +1,6 @@
 """Every broken input of the table fails check on the field it breaks, in-process and offline.
 
-The same table runs against the real provider process in tests/provider/test_check_table.py,
+The same table runs against the real provider process in tests/provider/test_grpc_check_table.py,
 where the emulator's request log proves that check sends nothing to the API.
 """
 
