@@ -169,6 +169,8 @@ class RuleProvider(FlashdutyProvider):
                     f"afterwards failed too ({lookup_exc}). The rule may exist: check the channel in "
                     f"Flashduty, then either delete it or pass its rule_id as adopt_rule_id."
                 ) from None
+            if len(found) > 1:  # same-named rules made just now by others too: ours has our content
+                found = [r for r in found if self.live_inputs(r.as_inputs()) == api] or found
             if len(found) == 1:
                 return found[0].rule_id
             if len(found) > 1:
