@@ -20,6 +20,7 @@ import pulumi
 
 from .client import FlashdutyClient
 from .models import ListChannelsRequest, MemberListRequest, TeamListRequest, TemplateListRequest
+from .models.defaults import PRESET_TEMPLATE_ID
 
 __all__ = ["LookupFailed", "lookup_channel", "lookup_member", "lookup_team", "lookup_template"]
 
@@ -49,17 +50,24 @@ def _client(client: FlashdutyClient | None) -> FlashdutyClient:
 
 
 def _one(
-    what: str, wanted: str, items: Iterable[T], matches: Callable[[T], bool], ident: Callable[[T], object]
+    noun: str,
+    how: str,
+    wanted: str,
+    items: Iterable[T],
+    matches: Callable[[T], bool],
+    ident: Callable[[T], object],
 ) -> T:
+    """The single item that ``matches``; ``LookupFailed`` for none or several ("channel", "named")."""
     found = [item for item in items if matches(item)]
     if not found:
         raise LookupFailed(
-            f"no {what} {wanted!r} in Flashduty (exact match; check the spelling and the app key's account)"
+            f"no {noun} {how} {wanted!r} in Flashduty (exact match; check the spelling, and that the app "
+            "key belongs to the right account)"
         )
     if len(found) > 1:
         ids = ", ".join(str(ident(item)) for item in found)
         raise LookupFailed(
-            f"{len(found)} {what}s match {wanted!r} exactly (IDs {ids}); rename one or pass the ID directly"
+            f"{len(found)} {noun}s {how} {wanted!r} (IDs {ids}); rename all but one, or pass the ID directly"
         )
     return found[0]
 
@@ -68,7 +76,8 @@ def lookup_channel(name: str, *, client: FlashdutyClient | None = None) -> int:
     """The ``channel_id`` of the channel called ``name``."""
     c = _client(client)
     item = _one(
-        "channel named",
+        "channel",
+        "named",
         name,
         c.iter_channels(ListChannelsRequest(channel_name=name)),
         lambda ch: ch.channel_name == name,
@@ -82,7 +91,8 @@ def lookup_member(email: str, *, client: FlashdutyClient | None = None) -> int:
     c = _client(client)
     wanted = email.strip().casefold()
     item = _one(
-        "member with email",
+        "member",
+        "with email",
         email,
         c.iter_members(MemberListRequest(query=email.strip(), limit=100)),
         lambda m: m.email.strip().casefold() == wanted,
@@ -95,7 +105,8 @@ def lookup_team(name: str, *, client: FlashdutyClient | None = None) -> int:
     """The ``team_id`` of the team called ``name``."""
     c = _client(client)
     item = _one(
-        "team named",
+        "team",
+        "named",
         name,
         c.iter_teams(TeamListRequest(query=name, limit=100)),
         lambda t: t.team_name == name,
@@ -105,13 +116,17 @@ def lookup_team(name: str, *, client: FlashdutyClient | None = None) -> int:
 
 
 def lookup_template(name: str, *, client: FlashdutyClient | None = None) -> str:
-    """The ``template_id`` (24-hex) of the notification template called ``name``."""
+    """The ``template_id`` (24-hex) of the notification template called ``name``.
+
+    The built-in preset is not listed by ``/template/list``; it is found by its name as
+    ``/template/info`` reports it (in the account's locale) when no listed template matches.
+    """
     c = _client(client)
-    item = _one(
-        "template named",
-        name,
-        c.iter_templates(TemplateListRequest(query=name, limit=100)),
-        lambda t: t.template_name == name,
-        lambda t: t.template_id,
-    )
+    pages = c.iter_templates(TemplateListRequest(query=name, limit=100))
+    listed = [t for t in pages if t.template_name == name]
+    if not listed:
+        preset = c.template_info(PRESET_TEMPLATE_ID)
+        if preset is not None and preset.template_name == name:
+            return PRESET_TEMPLATE_ID
+    item = _one("template", "named", name, listed, lambda t: True, lambda t: t.template_id)
     return item.template_id
