@@ -90,6 +90,7 @@ from flashduty_pulumi.emulator.store import Store
 
 DEFAULT_APP_KEY = "fd-emulator-key"
 MAX_BODY = 1 << 20  # bodies above 1 MiB get EntityTooLarge
+_DRAIN_LIMIT = 64 << 20
 EMPTY_DATA_MODES = ("null", "omit", "object")
 _JSON = "application/json; charset=utf-8"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -407,7 +408,15 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         emulator = self.server.emulator
         if length > MAX_BODY:
-            self.close_connection = True  # the unread body would desynchronise the connection
+            # Read and drop the body first: closing on a client still sending resets the connection
+            # before it can read the 413. Past _DRAIN_LIMIT the client gets the reset instead.
+            remaining = length if length <= _DRAIN_LIMIT else 0
+            while remaining > 0:
+                chunk = self.rfile.read(min(remaining, 1 << 16))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            self.close_connection = True
             reply = emulator._error(
                 new_request_id(), ApiError("EntityTooLarge", "The request body is too large.")
             )
@@ -428,6 +437,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        if self.close_connection:  # tell the client, or it reuses the connection and finds it closed
+            self.send_header("Connection", "close")
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         self.wfile.write(reply.body)
