@@ -112,11 +112,9 @@ def _sort(
 ) -> list[dict[str, Any]]:
     orderby = body.get("orderby")
     field = orderby if isinstance(orderby, str) and orderby in fields else default
-    # Ties keep storage (creation) order; `asc` defaults to false (newest first), as on the real API.
-    ranked = sorted(
-        enumerate(items), key=lambda pair: (pair[1][field], pair[0]), reverse=not body.get("asc", False)
-    )
-    return [item for _, item in ranked]
+    # S1: `asc` defaults to false. Python's sort stays stable with reverse=True, so ties keep
+    # storage (creation) order either way.
+    return sorted(items, key=lambda item: item[field], reverse=not body.get("asc", False))
 
 
 def _contains(needle: str | None, *haystacks: str) -> bool:

@@ -29,7 +29,8 @@ def _err(path: str, message: str, rule: str) -> SpecError:
 
 
 def _given(value: object) -> bool:
-    """Present and not empty: Go's handlers test `len(x) > 0` / `x != nil`, so [] and null count as absent."""
+    """Present and not empty. [] and null count as absent: the reading a Go handler's `len(x) > 0`
+    or `x != nil` check would give (the server's code is not public)."""
     return value is not None and value != [] and value != {}
 
 
