@@ -17,7 +17,10 @@ API calls per operation (enabled rules; the emulator's request log checks these 
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
@@ -49,6 +52,59 @@ CLOCK_SKEW_SECONDS = 120
 CREATE_ATTEMPTS = 3
 
 _OBJECT_ID_CHARS = frozenset("0123456789abcdefABCDEF")
+# How long a channel's silence-rule list serves further reads (see ``ListCache``).
+LIST_CACHE_SECONDS = 5.0
+
+
+class ListCache:
+    """Per-channel rule lists shared by the reads of one refresh.
+
+    Silence rules can only be read through their channel's list, so a refresh of N rules in one
+    channel would list it N times; reads within ``ttl`` seconds share one list instead (concurrent
+    readers of a channel wait for the one fetching it). Any write through this process to that
+    channel forgets its entry, and a fetch that overlapped a write is not kept.
+    """
+
+    def __init__(self, ttl: float = LIST_CACHE_SECONDS) -> None:
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._entries: dict[Hashable, tuple[float, list[Any]]] = {}
+        self._key_locks: dict[Hashable, threading.Lock] = {}
+        self._generation: dict[Hashable, int] = {}
+
+    def get(self, key: Hashable, fetch: Callable[[], list[Any]]) -> list[Any]:
+        with self._lock:
+            key_lock = self._key_locks.setdefault(key, threading.Lock())
+        with key_lock:
+            with self._lock:
+                entry = self._entries.get(key)
+                generation = self._generation.get(key, 0)
+            if entry is not None and time.monotonic() - entry[0] < self.ttl:
+                return entry[1]
+            items = fetch()
+            with self._lock:
+                if self._generation.get(key, 0) == generation:
+                    self._entries[key] = (time.monotonic(), items)
+            return items
+
+    def forget(self, key: Hashable) -> None:
+        with self._lock:
+            self._entries.pop(key, None)
+            self._generation[key] = self._generation.get(key, 0) + 1
+
+    def clear(self) -> None:
+        with self._lock:
+            for key in self._entries:
+                self._generation[key] = self._generation.get(key, 0) + 1
+            self._entries.clear()
+
+
+_SILENCE_LISTS = ListCache()
+
+
+def clear_read_cache() -> None:
+    """Drop every cached list (tests that change the server behind the provider's back)."""
+    _SILENCE_LISTS.clear()
 
 
 def _is_object_id(value: Any) -> bool:
@@ -79,6 +135,10 @@ class RuleProvider(FlashdutyProvider):
     def api_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
         """The live rule, or None when it does not exist (any more)."""
         raise NotImplementedError
+
+    def api_refresh_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
+        """``api_get`` for ``read`` (refresh), which may share work between the rules of a channel."""
+        return self.api_get(channel_id, rule_id)
 
     def api_named(self, channel_id: int, rule_name: str) -> list[RuleItem]:
         raise NotImplementedError
@@ -229,7 +289,7 @@ class RuleProvider(FlashdutyProvider):
                 "Import is not supported for dynamic resources; use adopt_rule_id instead."
             )
         try:
-            live = self.api_get(self._channel(api), id_)
+            live = self.api_refresh_get(self._channel(api), id_)
         except ResourceNotFound:
             live = None
         if live is None:
@@ -354,23 +414,45 @@ class SilenceRuleProvider(RuleProvider):
     def id_paths(self, body: Any) -> Any:
         return silence_id_paths(body)
 
+    @contextlib.contextmanager
+    def _writing(self, channel_id: Any) -> Iterator[None]:
+        """Around a write to a channel: its cached list is dropped before and after."""
+        key = (id(self.client), int(channel_id))
+        _SILENCE_LISTS.forget(key)
+        try:
+            yield
+        finally:
+            _SILENCE_LISTS.forget(key)
+
     def api_create(self, api: dict[str, Any]) -> str:
-        return self.client.silence_rule_create(CreateSilenceRuleRequest.model_validate(api)).rule_id
+        with self._writing(api["channel_id"]):
+            return self.client.silence_rule_create(CreateSilenceRuleRequest.model_validate(api)).rule_id
 
     def api_update(self, rule_id: str, api: dict[str, Any]) -> None:
-        self.client.silence_rule_update(UpdateSilenceRuleRequest.model_validate({**api, "rule_id": rule_id}))
+        req = UpdateSilenceRuleRequest.model_validate({**api, "rule_id": rule_id})
+        with self._writing(api["channel_id"]):
+            self.client.silence_rule_update(req)
 
     def api_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
         return self.client.silence_rule_get(channel_id, rule_id)
+
+    def api_refresh_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
+        client = self.client
+        key = (id(client), int(channel_id))
+        items = _SILENCE_LISTS.get(key, lambda: client.silence_rule_list(channel_id))
+        wanted = rule_id.lower()
+        return next((r for r in items if r.rule_id.lower() == wanted), None)
 
     def api_named(self, channel_id: int, rule_name: str) -> list[RuleItem]:
         return list(self.client.silence_rules_named(channel_id, rule_name))
 
     def api_set_enabled(self, channel_id: int, rule_id: str, enabled: bool) -> None:
-        if enabled:
-            self.client.silence_rule_enable(channel_id, rule_id)
-        else:
-            self.client.silence_rule_disable(channel_id, rule_id)
+        with self._writing(channel_id):
+            if enabled:
+                self.client.silence_rule_enable(channel_id, rule_id)
+            else:
+                self.client.silence_rule_disable(channel_id, rule_id)
 
     def api_delete(self, channel_id: int, rule_id: str) -> None:
-        self.client.silence_rule_delete(channel_id, rule_id)
+        with self._writing(channel_id):
+            self.client.silence_rule_delete(channel_id, rule_id)

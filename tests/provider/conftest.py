@@ -13,6 +13,7 @@ from pulumi.dynamic.config import Config
 
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 from flashduty_pulumi.providers import FlashdutyProvider
+from flashduty_pulumi.providers.rules import clear_read_cache
 
 P = TypeVar("P", bound=FlashdutyProvider)
 
@@ -20,6 +21,12 @@ P = TypeVar("P", bound=FlashdutyProvider)
 def stack_config(emu: EmulatorProcess) -> dict[str, Any]:
     """The stack config the engine would send: namespaced keys, the app key among them."""
     return {"flashduty:appKey": emu.app_key, "flashduty:baseUrl": emu.base_url, "flashduty-test:other": "x"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_read_cache() -> None:
+    """Each test starts without lists cached by an earlier test's refreshes."""
+    clear_read_cache()
 
 
 @pytest.fixture

@@ -368,3 +368,19 @@ def test_channel_change_replaces_through_a_new_rule(configured: Make[Any], emu: 
     assert new.id != created.id
     assert emu.call("/channel/escalate/rule/list", {"channel_id": CH})["items"] == []
     assert len(emu.call("/channel/escalate/rule/list", {"channel_id": CH2})["items"]) == 1
+
+
+def test_a_refresh_lists_a_channel_once_for_all_its_silence_rules(
+    configured: Make[Any], emu: EmulatorProcess
+) -> None:
+    p = configured(SilenceRuleProvider)
+    made = [p.create(checked(p, sil(rule_name=f"quiet {i}"))) for i in range(3)]
+    emu.clear_requests()
+    reads = [p.read(c.id, c.outs) for c in made]
+    assert [r.outs == c.outs for r, c in zip(reads, made, strict=True)] == [True, True, True]
+    assert paths(emu) == ["/channel/silence/rule/list"]
+    # a write through the provider forgets the channel's list: the next read sees the change
+    p.update(made[0].id, made[0].outs, checked(p, sil(rule_name="quiet 0", description="now")))
+    emu.clear_requests()
+    assert p.read(made[0].id, made[0].outs).outs["description"] == "now"  # type: ignore[index]
+    assert paths(emu) == ["/channel/silence/rule/list"]
