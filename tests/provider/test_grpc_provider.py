@@ -159,3 +159,22 @@ def test_retain_warning_reaches_the_engine(proc: ProviderProcess, emu: EmulatorP
     res.destroy()
     assert f"the routing rule of integration {INTEGRATION} was left in Flashduty" in proc.stderr
     assert emu.call("/route/info", {"integration_id": INTEGRATION}) is not None
+
+
+def test_concurrent_rpcs_share_one_lazily_built_client(proc: ProviderProcess, emu: EmulatorProcess) -> None:
+    """The provider server runs up to 4 RPCs at once on one cached provider: 12 creates at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    resources = [
+        ManagedResource(proc, SilenceRuleProvider(), TOKEN + "SilenceRule", f"c{i}") for i in range(12)
+    ]
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        steps = list(
+            pool.map(lambda r: r[1].up({**SIL, "rule_name": f"concurrent {r[0]}"}), enumerate(resources))
+        )
+    assert steps == ["create"] * 12
+    listed = emu.call("/channel/silence/rule/list", {"channel_id": CH})["items"]
+    assert sorted(item["rule_id"] for item in listed) == sorted(r.id for r in resources)
+    with ThreadPoolExecutor(max_workers=12) as pool:
+        reads = list(pool.map(lambda r: r.refresh(), resources))
+    assert all(read.id for read in reads)
