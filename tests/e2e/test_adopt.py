@@ -1,0 +1,147 @@
+"""Bringing rules made in the console under management (`adopt_rule_id=`, `adopt=True`).
+
+`opts=ResourceOptions(import_=...)` does not work for Python dynamic resources, so adoption is an
+input: `up` takes the existing object over, writes nothing when it already matches the program,
+and the stack has converged right after.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from console import CHECKOUT_ID, PAYMENTS_ID, SHARED_INTEGRATION_ID, Console, last_seq, write_counts
+from pulumi_cli import Stack
+
+from flashduty_pulumi.emulator import seed
+from flashduty_pulumi.emulator.testing import EmulatorProcess
+
+# Rules as a person would have made them in the console, every setting explicit.
+ESCALATION: dict[str, Any] = {
+    "channel_id": PAYMENTS_ID,
+    "rule_name": "Made in the console",
+    "template_id": seed.CUSTOM_TEMPLATE_ID,
+    "priority": 5,
+    "aggr_window": 60,
+    "description": "adopt me",
+    "time_filters": [{"start": "08:00", "end": "20:00", "repeat": [1, 2, 3, 4, 5]}],
+    "filters": [[{"key": "severity", "oper": "IN", "vals": ["Critical"]}]],
+    "layers": [
+        {
+            "target": {"person_ids": [seed.BOB_ID], "by": {"follow_preference": True}},
+            "max_times": 1,
+            "notify_step": 5,
+            "escalate_window": 20,
+            "force_escalate": False,
+        },
+        {
+            "target": {
+                "team_ids": [seed.TEAM_SRE_ID],
+                "by": {"critical": ["voice"], "warning": [], "info": []},
+            }
+        },
+    ],
+}
+SILENCE: dict[str, Any] = {
+    "channel_id": PAYMENTS_ID,
+    "rule_name": "Console silence",
+    "priority": 3,
+    "description": "",
+    "is_directly_discard": False,
+    "filters": [[{"key": "labels.env", "oper": "IN", "vals": ["staging"]}]],
+    "time_filters": [{"start": "00:00", "end": "06:00", "repeat": [0, 6]}],
+}
+ROUTE: dict[str, Any] = {
+    "integration_id": SHARED_INTEGRATION_ID,
+    "cases": [
+        {
+            "if": [{"key": "labels.team", "oper": "IN", "vals": ["checkout"]}],
+            "channel_ids": [CHECKOUT_ID],
+            "fallthrough": False,
+        }
+    ],
+    "default": {"channel_ids": [PAYMENTS_ID]},
+}
+
+
+def made_in_console(console: Console) -> tuple[str, str]:
+    """The three objects created outside Pulumi; returns the two rule IDs."""
+    console.call("/route/upsert", dict(ROUTE))
+    return console.create_escalation_rule(dict(ESCALATION)), console.create_silence_rule(dict(SILENCE))
+
+
+def test_adopting_identical_rules_writes_nothing_and_converges(
+    emu: EmulatorProcess, console: Console, new_stack: Callable[..., Stack]
+) -> None:
+    esc_id, sil_id = made_in_console(console)
+    stack = new_stack()
+    route = {
+        "kind": "RoutingRule",
+        "name": "route",
+        "args": {**ROUTE, "integration_id": str(SHARED_INTEGRATION_ID)},
+    }
+
+    # Without adopt, a route that already exists is not overwritten: up fails, saying what to do.
+    stack.declare(route)
+    seq = last_seq(emu)
+    failed = stack.up(check=False)
+    assert failed.returncode != 0, failed
+    assert "adopt" in "\n".join(failed.diagnostics("error")), failed
+    assert write_counts(emu, seq) == {}
+
+    # With adopt: taken over, nothing written, converged at once.
+    stack.declare(
+        {**route, "args": {**route["args"], "adopt": True}},
+        {"kind": "EscalationRule", "name": "esc", "args": {**ESCALATION, "adopt_rule_id": esc_id}},
+        {"kind": "SilenceRule", "name": "sil", "args": {**SILENCE, "adopt_rule_id": sil_id}},
+    )
+    seq = last_seq(emu)
+    result = stack.up()
+    assert result.changed() == {"route": ["create"], "esc": ["create"], "sil": ["create"]}, result
+    assert write_counts(emu, seq) == {}, "adopting an identical rule must not write"
+    outputs = stack.outputs()
+    assert (outputs["esc"], outputs["sil"], outputs["route"]) == (esc_id, sil_id, str(SHARED_INTEGRATION_ID))
+    stack.assert_converged()
+    assert write_counts(emu, seq) == {}
+
+    # From now on the rule is ours: an edit is an in-place update of the same rule.
+    stack.declare(
+        {**route, "args": {**route["args"], "adopt": True}},
+        {
+            "kind": "EscalationRule",
+            "name": "esc",
+            "args": {**ESCALATION, "adopt_rule_id": esc_id, "priority": 7},
+        },
+        {"kind": "SilenceRule", "name": "sil", "args": {**SILENCE, "adopt_rule_id": sil_id}},
+    )
+    seq = last_seq(emu)
+    result = stack.up()
+    assert result.changed() == {"esc": ["update"]}, result
+    assert write_counts(emu, seq) == {"/channel/escalate/rule/update": 1}
+    assert {r["rule_id"]: r["priority"] for r in console.escalation_rules(PAYMENTS_ID)} == {esc_id: 7}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="provider default priority 1 (models/defaults.py) differs from the server's 0: adopting a "
+    "console rule whose priority was left at the default silently rewrites it to 1, which can reorder "
+    "the channel's rules",
+)
+def test_adopting_a_console_rule_with_default_settings_writes_nothing(
+    emu: EmulatorProcess, console: Console, new_stack: Callable[..., Stack]
+) -> None:
+    """The common case: a rule clicked together with the defaults, and a program that, like the
+    person in the console, leaves the optional settings out."""
+    minimal = {
+        "channel_id": PAYMENTS_ID,
+        "rule_name": "Defaults only",
+        "template_id": seed.PRESET_TEMPLATE_ID,
+        "layers": [{"target": {"person_ids": [seed.BOB_ID], "by": {"follow_preference": True}}}],
+    }
+    esc_id = console.create_escalation_rule(dict(minimal))
+    stack = new_stack()
+    stack.declare({"kind": "EscalationRule", "name": "esc", "args": {**minimal, "adopt_rule_id": esc_id}})
+    seq = last_seq(emu)
+    stack.up()
+    assert write_counts(emu, seq) == {}, [e["body"] for e in emu.requests(seq) if e["write"]]
