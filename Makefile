@@ -17,7 +17,7 @@ emulator:    ## run the emulator in the foreground on port 8787
 	bash scripts/bootstrap.sh >/dev/null && .venv/bin/python -m flashduty_pulumi.emulator --port 8787
 
 lint:
-	.venv/bin/ruff check flashduty_pulumi tests scripts benchmarks examples && .venv/bin/mypy
+	.venv/bin/ruff check . && .venv/bin/mypy
 
 bench:       ## preview/up/refresh at 50, 200 and 500 rules; prints a table
 	bash scripts/bootstrap.sh >/dev/null && .venv/bin/python benchmarks/bench.py

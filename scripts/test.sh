@@ -5,6 +5,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 eval "$(bash scripts/bootstrap.sh)"
-echo "== ruff"; ruff check flashduty_pulumi tests scripts benchmarks examples
+echo "== ruff"; ruff check .
 echo "== mypy --strict"; mypy
 echo "== pytest"; python -m pytest -p no:cacheprovider "$@"
