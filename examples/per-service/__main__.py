@@ -42,7 +42,7 @@ def team(name: str) -> int:
 
 
 # Direct messages per severity: phone calls only for Critical.
-BY_SEVERITY = {"critical": ["voice", "sms"], "warning": ["sms"], "info": ["email"]}
+BY_SEVERITY: fd.NotifyByArgs = {"critical": ["voice", "sms"], "warning": ["sms"], "info": ["email"]}
 
 rule_ids: dict[str, pulumi.Output[str]] = {}
 for position, (service, svc) in enumerate(spec["services"].items()):

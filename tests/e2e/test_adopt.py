@@ -76,7 +76,7 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
 ) -> None:
     esc_id, sil_id = made_in_console(console)
     stack = new_stack()
-    route = {
+    route: dict[str, Any] = {
         "kind": "RoutingRule",
         "name": "route",
         "args": {**ROUTE, "integration_id": str(SHARED_INTEGRATION_ID)},
@@ -86,8 +86,8 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
     stack.declare(route)
     seq = last_seq(emu)
     failed = stack.up(check=False)
-    assert failed.returncode != 0, failed
-    assert "adopt" in "\n".join(failed.diagnostics("error")), failed
+    assert failed.returncode != 0, str(failed)
+    assert "adopt" in "\n".join(failed.diagnostics("error")), str(failed)
     assert write_counts(emu, seq) == {}
 
     # With adopt: taken over, nothing written, converged at once.
@@ -98,7 +98,7 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
     )
     seq = last_seq(emu)
     result = stack.up()
-    assert result.changed() == {"route": ["create"], "esc": ["create"], "sil": ["create"]}, result
+    assert result.changed() == {"route": ["create"], "esc": ["create"], "sil": ["create"]}, str(result)
     assert write_counts(emu, seq) == {}, "adopting an identical rule must not write"
     outputs = stack.outputs()
     assert (outputs["esc"], outputs["sil"], outputs["route"]) == (esc_id, sil_id, str(SHARED_INTEGRATION_ID))
@@ -117,7 +117,7 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
     )
     seq = last_seq(emu)
     result = stack.up()
-    assert result.changed() == {"esc": ["update"]}, result
+    assert result.changed() == {"esc": ["update"]}, str(result)
     assert write_counts(emu, seq) == {"/channel/escalate/rule/update": 1}
     assert {r["rule_id"]: r["priority"] for r in console.escalation_rules(PAYMENTS_ID)} == {esc_id: 7}
 

@@ -163,7 +163,7 @@ def test_up_creates_exactly_the_declared_rules(story: Story) -> None:
     before = story.console.all_rules()
     seq = last_seq(story.emulator)
     result = story.stack.up()
-    assert result.changed() == {name: ["create"] for name in ["route", *RULE_NAMES]}, result
+    assert result.changed() == {name: ["create"] for name in ["route", *RULE_NAMES]}, str(result)
 
     outputs = story.stack.outputs()
     story.ids = {name: outputs[name] for name in RULE_NAMES}
@@ -256,13 +256,13 @@ def test_console_edit_is_found_by_refresh_and_reverted_by_up(story: Story) -> No
     story.console.rename_escalation_rule(PAYMENTS_ID, rule_id, "Edited in the console")
 
     refreshed = story.stack.refresh()
-    assert refreshed.summary()["update"] == 1, refreshed
+    assert refreshed.summary()["update"] == 1, str(refreshed)
     preview = story.stack.preview()
-    assert preview.changed() == {"oncall": ["update"]}, preview
+    assert preview.changed() == {"oncall": ["update"]}, str(preview)
 
     seq = last_seq(story.emulator)
     result = story.stack.up()
-    assert result.changed() == {"oncall": ["update"]}, result
+    assert result.changed() == {"oncall": ["update"]}, str(result)
     assert write_counts(story.emulator, seq) == {"/channel/escalate/rule/update": 1}
     names = {r["rule_id"]: r["rule_name"] for r in story.console.escalation_rules(PAYMENTS_ID)}
     assert names[rule_id] == "Business hours"
@@ -274,13 +274,13 @@ def test_rule_deleted_out_of_band_is_dropped_by_refresh_and_recreated_by_up(stor
     story.console.delete_silence_rule(PAYMENTS_ID, old_id)
 
     refreshed = story.stack.refresh()
-    assert refreshed.summary()["delete"] == 1, refreshed
+    assert refreshed.summary()["delete"] == 1, str(refreshed)
     assert "maintenance" not in {
         r["urn"].rsplit("::", 1)[-1] for r in story.stack.resources(kind="SilenceRule")
     }
 
     result = story.stack.up()
-    assert result.changed() == {"maintenance": ["create"]}, result
+    assert result.changed() == {"maintenance": ["create"]}, str(result)
     new_id = story.stack.outputs()["maintenance"]
     assert new_id != old_id
     live = {r["rule_id"]: r for r in story.console.silence_rules(PAYMENTS_ID)}
@@ -294,11 +294,11 @@ def test_rule_name_edit_updates_in_place(story: Story) -> None:
     story.rule("oncall")["args"]["rule_name"] = "Office hours"
     story.declare()
     preview = story.stack.preview()
-    assert preview.changed() == {"oncall": ["update"]}, preview
+    assert preview.changed() == {"oncall": ["update"]}, str(preview)
 
     seq = last_seq(story.emulator)
     result = story.stack.up()
-    assert result.changed() == {"oncall": ["update"]}, result
+    assert result.changed() == {"oncall": ["update"]}, str(result)
     assert story.stack.outputs()["oncall"] == story.ids["oncall"], "a rename must keep the rule_id"
     assert write_counts(story.emulator, seq) == {"/channel/escalate/rule/update": 1}
     names = {r["rule_id"]: r["rule_name"] for r in story.console.escalation_rules(PAYMENTS_ID)}
@@ -313,7 +313,7 @@ def test_channel_change_replaces_the_rule(story: Story) -> None:
     seq = last_seq(story.emulator)
     result = story.stack.up()
     ops = result.changed()
-    assert list(ops) == ["nightly"] and "replace" in ops["nightly"], result
+    assert list(ops) == ["nightly"] and "replace" in ops["nightly"], str(result)
     new_id = story.stack.outputs()["nightly"]
     assert new_id != old_id
     assert new_id in {r["rule_id"] for r in story.console.silence_rules(CHECKOUT_ID)}
@@ -326,7 +326,7 @@ def test_channel_change_replaces_the_rule(story: Story) -> None:
 
 def test_destroy_leaves_none_of_our_rules(story: Story) -> None:
     result = story.stack.destroy()
-    assert set(result.changed()) == {"route", *RULE_NAMES}, result
+    assert set(result.changed()) == {"route", *RULE_NAMES}, str(result)
     live = story.console.all_rules()
     assert not set(story.ids.values()) & set(live), "destroy left rules behind"
     assert live == {}, "the seeded account has no rules of its own, so none may remain"

@@ -1,8 +1,10 @@
 """Bad input is stopped by `pulumi preview`, with the field named, before anything reaches the API.
 
 The engine stops a preview at the first resource whose check fails, so each case is its own
-preview (on one shared stack: a failed preview creates nothing). The provider tier covers the full
-table of constraints; these cases prove the path through the engine for each resource kind.
+preview (on one shared stack: a failed preview creates nothing), and a failed preview costs about 6 s
+(the engine waits 5 s for the language host to exit). The provider tier covers the full table of
+constraints; these cases prove the path through the engine: a nested field path, a secret input
+that must not be echoed, a number the engine has already turned into a float, a route.
 """
 
 from __future__ import annotations
@@ -31,16 +33,6 @@ def escalation(**args: Any) -> dict[str, Any]:
     return {"kind": "EscalationRule", "name": "bad", "args": {**base, **args}}
 
 
-def silence(**args: Any) -> dict[str, Any]:
-    base = {
-        "channel_id": PAYMENTS_ID,
-        "rule_name": "Bad",
-        "filters": [[{"key": "severity", "oper": "IN", "vals": ["Info"]}]],
-        "time_filters": [{"start": "01:00", "end": "02:00"}],
-    }
-    return {"kind": "SilenceRule", "name": "bad", "args": {**base, **args}}
-
-
 CASES = {
     "no recipient": (
         escalation(layers=[{"target": {"by": {"follow_preference": True}}}]),
@@ -62,10 +54,6 @@ CASES = {
         "layers[1].max_times",
     ),
     "an ID past 2**53 given as a number": (escalation(channel_id=2**53 + 2), "channel_id"),
-    "one-off and recurring windows at once": (
-        silence(time_filter={"start_time": 1930000000, "end_time": 1930003600}),
-        "time_filters",
-    ),
     "a route case with no channel": (
         {
             "kind": "RoutingRule",
@@ -92,7 +80,7 @@ def test_bad_input_fails_preview_with_the_field_named_and_writes_nothing(
     resource, field = CASES[case]
     stack.declare(resource)
     result = stack.preview(check=False)
-    assert result.returncode != 0, result
+    assert result.returncode != 0, str(result)
     errors = "\n".join(result.diagnostics("error"))
     assert field in errors, f"{field} not named in:\n{errors}"
     assert "Traceback" not in result.output, "a validation error must read as one, not as a crash"
