@@ -7,7 +7,9 @@ Tests change the JSON, not the code. Each entry is
 where `args` are the resource's keyword arguments as in docs/resource-contract.md. Anywhere in
 `args`, a one-key object {"lookup_channel": "Name"} (or lookup_member / lookup_team /
 lookup_template) is replaced by the look-up's result, so the look-ups run through the CLI too, and
-{"config_secret": "key"} by the secret stack config value `key` (a pulumi.Output marked secret).
+{"config_secret": "key"} by the secret stack config value `key` (a pulumi.Output marked secret),
+and {"ref": "<name>.<output>"} by an output of a resource declared earlier in the list (unknown
+during a preview that creates it, as a real program's cross-references are).
 
 Every resource's ID is exported under its name (the rule_id, or the integration ID of a route).
 """
@@ -37,12 +39,17 @@ def resolve(value: Any) -> Any:
                 return LOOKUPS[key](arg)
             if key == "config_secret":
                 return pulumi.Config().require_secret(arg)
+            if key == "ref":
+                name, attr = arg.split(".", 1)
+                return getattr(declared[name], attr)
         return {k: resolve(v) for k, v in value.items()}
     if isinstance(value, list):
         return [resolve(v) for v in value]
     return value
 
 
+declared: dict[str, pulumi.CustomResource] = {}
 for entry in json.loads((Path(__file__).parent / "rules.json").read_text()):
     resource = KINDS[entry["kind"]](entry["name"], **resolve(entry.get("args", {})))
+    declared[entry["name"]] = resource
     pulumi.export(entry["name"], resource.id)
