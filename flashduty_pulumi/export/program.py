@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -151,11 +151,30 @@ class _Refs:
         self.idents = idents
         self.lookups: dict[_Lookup, str] = {}
         self.secrets: dict[str, SecretSetting] = {}  # by the value's JSON
-        self.secret_vars: dict[str, str] = {}  # config key -> variable (the same)
+        self._found: dict[tuple[str, Any], _Lookup | str] = {}
+
+    def _once(self, kind: str, ident: Any, find: Callable[[], _Lookup | str]) -> _Lookup | str:
+        """Each ID is resolved once per export (the directory is scanned, not indexed)."""
+        key = (kind, ident)
+        if key not in self._found:
+            self._found[key] = find()
+        return self._found[key]
 
     # -- which IDs can be looked up ----------------------------------------------------------
 
     def channel_lookup(self, channel_id: int) -> _Lookup | str:
+        return self._once("channel", channel_id, lambda: self._channel_lookup(channel_id))
+
+    def template_lookup(self, template_id: str) -> _Lookup | str:
+        return self._once("template", template_id.lower(), lambda: self._template_lookup(template_id))
+
+    def member_lookup(self, member_id: int) -> _Lookup | str:
+        return self._once("member", member_id, lambda: self._member_lookup(member_id))
+
+    def team_lookup(self, team_id: int) -> _Lookup | str:
+        return self._once("team", team_id, lambda: self._team_lookup(team_id))
+
+    def _channel_lookup(self, channel_id: int) -> _Lookup | str:
         found = [c for c in self.directory.channels if c.channel_id == channel_id]
         if not found:
             return "channel not visible to this app key"
@@ -165,7 +184,7 @@ class _Refs:
             return f'channel "{name}": name not unique'
         return _Lookup("channel", name, _id_literal(channel_id))
 
-    def template_lookup(self, template_id: str) -> _Lookup | str:
+    def _template_lookup(self, template_id: str) -> _Lookup | str:
         if template_id.lower() == PRESET_TEMPLATE_ID:
             return "the built-in preset template (name is localised)"
         listed = [t for t in self.directory.templates if t.template_id.lower() == template_id.lower()]
@@ -179,7 +198,7 @@ class _Refs:
             return f'template "{name}": name not unique'
         return _Lookup("template", name, template_id.lower())
 
-    def member_lookup(self, member_id: int) -> _Lookup | str:
+    def _member_lookup(self, member_id: int) -> _Lookup | str:
         found = [m for m in self.directory.members if m.member_id == member_id]
         if not found:
             return "member not in /member/list"
@@ -192,7 +211,7 @@ class _Refs:
             return f'member "{m.member_name}": email not unique'
         return _Lookup("member", email, _id_literal(member_id))
 
-    def team_lookup(self, team_id: int) -> _Lookup | str:
+    def _team_lookup(self, team_id: int) -> _Lookup | str:
         found = [t for t in self.directory.teams if t.team_id == team_id]
         if not found:
             return "team not in /team/list"
@@ -215,9 +234,7 @@ class _Refs:
         for lk, var in sorted(self.lookups.items(), key=lambda kv: (_KIND_ORDER[kv[0].kind], kv[1])):
             call = f"{_LOOKUP_FUNCS[lk.kind]}({py_str(lk.key)})"
             if isinstance(lk.ident, str) and lk.kind != "template":
-                lines.append(
-                    f"{var} = str({call})  # IDs from 2**53 on travel as strings"
-                )
+                lines.append(f"{var} = str({call})  # IDs from 2**53 on travel as strings")
             else:
                 lines.append(f"{var} = {call}")
         return lines
