@@ -194,6 +194,14 @@ class TimeFilter(RequestModel):
             )
         if self.is_off and not self.cal_id:
             raise cross_field_error("is_off only applies to a calendar window: set cal_id too", "is_off")
+        # HH:MM strings compare like the times they name. The API refuses a window that ends
+        # before it starts (22:00-06:00 does not cross midnight, it is refused), so say so here.
+        if self.start >= self.end:
+            raise cross_field_error(
+                f"must be later than start ({self.start}-{self.end} ends before it begins); a window "
+                "cannot cross midnight: split it in two, e.g. 22:00-23:59 and 00:00-06:00",
+                "end",
+            )
         # Canonical form: calendar windows always carry is_off, weekday windows never do.
         self.is_off = bool(self.is_off) if self.cal_id else None
         return self

@@ -67,7 +67,7 @@ def validation_failures(exc: ValidationError) -> list[tuple[str, str]]:
         loc = list(err["loc"])
         ctx = err.get("ctx") or {}
         if err["type"] == "cross_field" and ctx.get("field"):
-            loc.append(str(ctx["field"]))
+            loc.extend(str(ctx["field"]).split("."))  # "settings.token" is two steps down
         item = (field_path(loc), _reason(err))
         if item not in out:
             out.append(item)

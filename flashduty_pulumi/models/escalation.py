@@ -62,25 +62,87 @@ Email = Annotated[StrictStr, AfterValidator(_email)]
 ScheduleKey = Annotated[str, BeforeValidator(_schedule_key)]
 
 
+# The documented direct-message channels: four plain ones, and an IM app bound to one of the
+# account's IM integrations, written ``<app>_app:<integration id>`` (a bare ``feishu`` does not say
+# which integration, and the API refuses it).
+_BY_PLAIN = frozenset({"email", "sms", "voice", "push"})
+_BY_APP = re.compile(r"(feishu|dingtalk|wecom|teams)_app:[0-9]+")
+
+
+def _by_channel(value: str) -> str:
+    if value not in _BY_PLAIN and not _BY_APP.fullmatch(value):
+        raise PydanticCustomError(
+            "notify_channel",
+            "must be email, sms, voice, push or <feishu|dingtalk|wecom|teams>_app:<integration id>, "
+            "got '{value}'",
+            {"value": value},
+        )
+    return value
+
+
+ByChannel = Annotated[StrictStr, AfterValidator(_by_channel)]
+
+
 class NotifyBy(RequestModel):
     """Direct messages: each person's own preferences, or channels per severity
     (``email``, ``sms``, ``voice``, ``push``, ``feishu_app:<id>``...)."""
 
     follow_preference: StrictBool = False
-    critical: list[StrictStr] = Field(default_factory=list)
-    warning: list[StrictStr] = Field(default_factory=list)
-    info: list[StrictStr] = Field(default_factory=list)
+    critical: list[ByChannel] = Field(default_factory=list)
+    warning: list[ByChannel] = Field(default_factory=list)
+    info: list[ByChannel] = Field(default_factory=list)
 
     @property
     def delivers(self) -> bool:
         return self.follow_preference or bool(self.critical or self.warning or self.info)
 
 
-class WebhookTarget(RequestModel):
-    """A group-chat target: ``type`` (``feishu``, ``dingtalk_app``, ``slack``...) and free ``settings``."""
+# Webhook types, and the settings each one needs (the documented ones; the other types take free
+# settings). Group-chat bots post to a URL/token under an alias; IM apps post through one of the
+# account's IM integrations (``data_source_id``) to chats (``chat_ids``).
+_APP_WEBHOOKS = ("feishu_app", "wecom_app", "dingtalk_app", "slack_app", "teams_app")
+_BOT_WEBHOOKS = ("feishu", "wecom", "dingtalk", "zoom", "telegram")
+_OTHER_WEBHOOKS = ("slack", "teams", "custom")
+WEBHOOK_SETTINGS: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(_APP_WEBHOOKS, ("data_source_id", "chat_ids")),
+    **dict.fromkeys(_BOT_WEBHOOKS, ("token", "alias")),
+    "telegram": ("token", "alias", "chat_ids"),
+    "zoom": ("token", "alias", "verify_token"),
+    **dict.fromkeys(_OTHER_WEBHOOKS, ()),
+}
 
-    type: Annotated[StrictStr, Field(min_length=1)]
+
+def _webhook_type(value: str) -> str:
+    if value not in WEBHOOK_SETTINGS:
+        raise PydanticCustomError(
+            "webhook_type",
+            "must be one of {known}, got '{value}'",
+            {"known": ", ".join(sorted(WEBHOOK_SETTINGS)), "value": value},
+        )
+    return value
+
+
+def _given(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
+class WebhookTarget(RequestModel):
+    """A group-chat target: ``type`` (``feishu``, ``dingtalk_app``, ``slack``...) and ``settings``.
+
+    Settings carry tokens: error messages name the missing key, never a value."""
+
+    type: Annotated[StrictStr, AfterValidator(_webhook_type)]
     settings: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _check_settings(self) -> WebhookTarget:
+        missing = [name for name in WEBHOOK_SETTINGS[self.type] if not _given(self.settings.get(name))]
+        if missing:
+            raise cross_field_error(
+                f"is required for webhook type {self.type} (needs {', '.join(WEBHOOK_SETTINGS[self.type])})",
+                f"settings.{missing[0]}",
+            )
+        return self
 
 
 class EscalateTarget(RequestModel):

@@ -61,6 +61,12 @@ class RouteCase(RequestModel):
                     "a name_mapping case takes its channel from the label; leave channel_ids empty",
                     "channel_ids",
                 )
+            label = self.name_mapping_label
+            if not label.startswith("labels.") or label == "labels.":
+                raise cross_field_error(
+                    f"must name an alert label as labels.<name> (e.g. labels.service), got {label!r}",
+                    "name_mapping_label",
+                )
         return self
 
 
