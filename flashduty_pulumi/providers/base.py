@@ -191,10 +191,14 @@ class FlashdutyProvider(ResourceProvider):
         """Failures that involve our own inputs and API fields together."""
         return []
 
+    def change_failures(self, olds: dict[str, Any], api: dict[str, Any]) -> list[tuple[str, str]]:
+        """Failures that depend on what changed: ``olds`` are the previous inputs (empty on create)."""
+        return []
+
     # ------------------------------------------------------------------ check
 
     @reported("check")
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+    def check(self, olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         props = plain(news)
         own, failures = self.own_inputs(props)
         api = {k: v for k, v in props.items() if k not in self.own_defaults and k not in self.computed_fields}
@@ -213,6 +217,7 @@ class FlashdutyProvider(ResourceProvider):
             *too_big,
             *[(p, r) for p, r in model_failures if p not in flagged],
             *self.cross_failures(api, own),
+            *self.change_failures(plain(olds or {}), api),
         ]
         # Never flag a value that is not known yet, nor a rule that involves one.
         all_failures = [(p, r) for p, r in all_failures if not any(_related(p, u) for u in unknown)]

@@ -107,6 +107,14 @@ def clear_read_cache() -> None:
     _SILENCE_LISTS.clear()
 
 
+def _once_end(window: Any) -> int | None:
+    """The ``end_time`` of a one-off window as whole seconds, or None when absent, unknown or odd."""
+    end = window.get("end_time") if isinstance(window, dict) else None
+    if isinstance(end, bool) or not isinstance(end, (int, float)) or not float(end).is_integer():
+        return None
+    return int(end)
+
+
 def _is_object_id(value: Any) -> bool:
     return isinstance(value, str) and len(value) == 24 and set(value) <= _OBJECT_ID_CHARS
 
@@ -413,6 +421,22 @@ class SilenceRuleProvider(RuleProvider):
 
     def id_paths(self, body: Any) -> Any:
         return silence_id_paths(body)
+
+    def change_failures(self, olds: dict[str, Any], api: dict[str, Any]) -> list[tuple[str, str]]:
+        """A one-off window that has already ended silences nothing: almost certainly a mistake (a
+        date from last year, a copy-pasted example). It is refused when the window is new (a
+        create) or changed; a window that was accepted earlier and has expired since is left alone,
+        so the rule can still be refreshed, updated in other fields and destroyed."""
+        end = _once_end(api.get("time_filter"))
+        if end is None or end > time.time() or _once_end(olds.get("time_filter")) == end:
+            return []
+        ended = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(end))
+        return [(
+            "time_filter.end_time",
+            f"is in the past (the window ended at {ended}), so the rule would silence nothing: move the "
+            "window into the future (unix seconds), or use time_filters for a "
+            "recurring window",
+        )]
 
     @contextlib.contextmanager
     def _writing(self, channel_id: Any) -> Iterator[None]:
