@@ -136,9 +136,14 @@ def _without_nulls(value: Any) -> Any:
     return value
 
 
-def write_counts(emulator: EmulatorProcess, since: int = 0) -> Counter[str]:
-    """How many times each write endpoint was called (after request-log seq `since`)."""
-    return Counter(e["path"] for e in emulator.requests(since) if e["write"])
+def write_counts(emulator: EmulatorProcess, since: int = 0, *, applied_only: bool = False) -> Counter[str]:
+    """How many times each write endpoint was called (after request-log seq `since`): every
+    attempt, or with `applied_only` just those the emulator accepted."""
+    return Counter(
+        e["path"]
+        for e in emulator.requests(since)
+        if e["write"] and (not applied_only or (e["status"] == 200 and not e["error_code"]))
+    )
 
 
 def last_seq(emulator: EmulatorProcess) -> int:

@@ -251,22 +251,73 @@ def test_at_v9_only_the_engine_itself_logs_a_config_secret(story: Story) -> None
     )
 
 
-def test_console_edit_is_found_by_refresh_and_reverted_by_up(story: Story) -> None:
+def test_console_edits_are_found_by_refresh_and_reverted_by_up(story: Story) -> None:
+    # Three people in the console: one renames a rule, one disables another, one rewrites the route.
+    console = story.console
     rule_id = story.ids["oncall"]
-    story.console.rename_escalation_rule(PAYMENTS_ID, rule_id, "Edited in the console")
+    console.rename_escalation_rule(PAYMENTS_ID, rule_id, "Edited in the console")
+    console.call(
+        "/channel/escalate/rule/disable", {"channel_id": PAYMENTS_ID, "rule_id": story.ids["chatops"]}
+    )
+    route = console.route(SHARED_INTEGRATION_ID)
+    assert route is not None
+    console.call(
+        "/route/upsert",
+        {
+            "integration_id": SHARED_INTEGRATION_ID,
+            "default": {"channel_ids": [CHECKOUT_ID]},
+            "version": route["version"],
+        },
+    )
 
     refreshed = story.stack.refresh()
-    assert refreshed.summary()["update"] == 1, str(refreshed)
+    assert refreshed.summary()["update"] == 3, str(refreshed)
     preview = story.stack.preview()
-    assert preview.changed() == {"oncall": ["update"]}, str(preview)
+    assert preview.changed() == {"oncall": ["update"], "chatops": ["update"], "route": ["update"]}, str(
+        preview
+    )
 
     seq = last_seq(story.emulator)
     result = story.stack.up()
-    assert result.changed() == {"oncall": ["update"]}, str(result)
-    assert write_counts(story.emulator, seq) == {"/channel/escalate/rule/update": 1}
-    names = {r["rule_id"]: r["rule_name"] for r in story.console.escalation_rules(PAYMENTS_ID)}
-    assert names[rule_id] == "Business hours"
+    assert result.changed() == {"oncall": ["update"], "chatops": ["update"], "route": ["update"]}, str(result)
+    assert write_counts(story.emulator, seq) == {
+        "/channel/escalate/rule/update": 1,
+        "/channel/escalate/rule/enable": 1,
+        "/route/upsert": 1,
+    }
+    live = {r["rule_id"]: r for r in console.escalation_rules(PAYMENTS_ID)}
+    assert live[rule_id]["rule_name"] == "Business hours"
+    assert live[story.ids["chatops"]]["status"] == "enabled"
+    route = console.route(SHARED_INTEGRATION_ID)
+    assert route is not None and [c["channel_ids"] for c in route["cases"]] == [[PAYMENTS_ID], [CHECKOUT_ID]]
     story.stack.preview("--expect-no-changes")
+
+
+def test_a_route_edited_in_the_console_is_never_overwritten_blindly(story: Story) -> None:
+    """The route is versioned: an `up` that has not seen the console's edit is refused, and
+    nothing is written; `up --refresh` reads the edit first and then applies the program."""
+    route = story.console.route(SHARED_INTEGRATION_ID)
+    assert route is not None
+    edited = {"integration_id": SHARED_INTEGRATION_ID, "default": {"channel_ids": [CHECKOUT_ID]}}
+    story.console.call("/route/upsert", {**edited, "version": route["version"]})
+    story.rule("route")["args"]["cases"][1]["fallthrough"] = False
+    story.declare()
+
+    seq = last_seq(story.emulator)
+    refused = story.stack.up(check=False)
+    assert refused.returncode != 0, str(refused)
+    assert "refresh" in "\n".join(refused.diagnostics("error")), str(refused)
+    # One upsert carrying the version this stack last saw, refused by the server: nothing applied.
+    assert write_counts(story.emulator, seq) == {"/route/upsert": 1}
+    assert write_counts(story.emulator, seq, applied_only=True) == {}
+    seq = last_seq(story.emulator)
+
+    result = story.stack.up("--refresh")
+    assert result.returncode == 0
+    assert write_counts(story.emulator, seq) == {"/route/upsert": 1}
+    route = story.console.route(SHARED_INTEGRATION_ID)
+    assert route is not None and [c["fallthrough"] for c in route["cases"]] == [False, False]
+    story.stack.assert_converged()
 
 
 def test_rule_deleted_out_of_band_is_dropped_by_refresh_and_recreated_by_up(story: Story) -> None:
