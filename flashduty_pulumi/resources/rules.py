@@ -18,6 +18,7 @@ import pulumi
 import pulumi.dynamic
 
 from ..providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
+from ..providers.normalize import MAX_EXACT_INT
 from .args import (
     EscalateLayerArgs,
     FilterConditionArgs,
@@ -36,6 +37,40 @@ FiltersInput = Sequence[pulumi.Input[Sequence[pulumi.Input[FilterConditionArgs]]
 
 _RULE_COMPUTED = ("rule_id", "status", "created_at", "updated_at")
 _ROUTE_COMPUTED = ("version", "status", "created_at", "updated_at")
+
+
+def exact_ids(value: Any) -> Any:
+    """``value`` with every Python int of 2**53 or more turned into its decimal string.
+
+    The engine carries numbers as float64, which cannot hold such an int exactly (2**53 + 1 arrives
+    as 2**53), while IDs this large are common (and a look-up may return one). As a string the ID
+    survives the engine, and the provider turns it back into the exact int64. Plain values are
+    walked; Outputs (and awaitables) are converted when they resolve, keeping their secretness
+    and unknowns. Floats are left alone: they may already be rounded, so check refuses them.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value) if abs(value) >= MAX_EXACT_INT else value
+    if isinstance(value, str) or value is None or isinstance(value, float):
+        return value
+    if isinstance(value, dict):
+        return {_exact_key(k): exact_ids(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [exact_ids(v) for v in value]
+    # An Output or an awaitable: convert what it resolves to; nested Outputs are resolved too.
+    return pulumi.Output.from_input(value).apply(lambda got: pulumi.Output.from_input(exact_ids(got)))
+
+
+def _exact_key(key: Any) -> Any:
+    """Map keys (``schedule_to_role_ids`` is keyed by schedule ID) as strings when too large."""
+    if isinstance(key, int) and not isinstance(key, bool) and abs(key) >= MAX_EXACT_INT:
+        return str(key)
+    return key
+
+
+def _exact(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: exact_ids(v) for k, v in props.items()}
 
 
 def _has_webhooks(layers: Any) -> bool:
@@ -116,7 +151,7 @@ class RoutingRule(pulumi.dynamic.Resource, module="flashduty", name="RoutingRule
             "delete_behavior": delete_behavior,
             **dict.fromkeys(_ROUTE_COMPUTED),
         }
-        super().__init__(RoutingRuleProvider(), resource_name, props, opts)
+        super().__init__(RoutingRuleProvider(), resource_name, _exact(props), opts)
 
 
 class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="EscalationRule"):
@@ -165,7 +200,7 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
             "channel_id": channel_id,
             "rule_name": rule_name,
             "template_id": template_id,
-            "layers": secret_layers(layers),
+            "layers": layers,
             "priority": priority,
             "aggr_window": aggr_window,
             "description": description,
@@ -175,9 +210,10 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
             "adopt_rule_id": adopt_rule_id,
             **dict.fromkeys(_RULE_COMPUTED),
         }
-        super().__init__(
-            EscalationRuleProvider(), resource_name, props, _with_secret_outputs(opts, ["layers"])
-        )
+        props = _exact(props)
+        props["layers"] = secret_layers(props["layers"])
+        opts = _with_secret_outputs(opts, ["layers"])
+        super().__init__(EscalationRuleProvider(), resource_name, props, opts)
 
 
 class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule"):
@@ -232,4 +268,4 @@ class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule
             "adopt_rule_id": adopt_rule_id,
             **dict.fromkeys(_RULE_COMPUTED),
         }
-        super().__init__(SilenceRuleProvider(), resource_name, props, opts)
+        super().__init__(SilenceRuleProvider(), resource_name, _exact(props), opts)
