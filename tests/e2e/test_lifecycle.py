@@ -73,7 +73,11 @@ ONCALL: dict[str, Any] = {
             {"target": {"team_ids": [{"lookup_team": TEAM}], "by": {"follow_preference": True}}},
             {
                 "target": {
-                    "person_ids": [{"lookup_member": "bob@example.com"}],
+                    # Dana's member ID is 2**53 + 1: a float64 cannot hold it, it must arrive exactly.
+                    "person_ids": [
+                        {"lookup_member": "bob@example.com"},
+                        {"lookup_member": "dana@example.com"},
+                    ],
                     "by": {"critical": ["voice"]},
                 },
                 "escalate_window": 15,
@@ -189,7 +193,7 @@ def test_up_creates_exactly_the_declared_rules(story: Story) -> None:
     ]
     assert oncall["filters"] == [[{"key": "severity", "oper": "IN", "vals": ["Critical", "Warning"]}]]
     assert oncall["layers"][0]["target"]["team_ids"] == [4162536475131]
-    assert oncall["layers"][1]["target"]["person_ids"] == [3141592654131]
+    assert sorted(oncall["layers"][1]["target"]["person_ids"]) == [3141592654131, 2**53 + 1]
     assert oncall["layers"][1]["escalate_window"] == 15
     assert by_name["ChatOps"]["layers"][0]["target"]["webhooks"][0]["settings"]["token"] == BOT_TOKEN
     assert by_name["DB maintenance"]["time_filter"] == {"start_time": 1930000000, "end_time": 1930014400}

@@ -4,7 +4,7 @@ The engine stops a preview at the first resource whose check fails, so each case
 preview (on one shared stack: a failed preview creates nothing), and a failed preview costs about 6 s
 (the engine waits 5 s for the language host to exit). The provider tier covers the full table of
 constraints; these cases prove the path through the engine: a nested field path, a secret input
-that must not be echoed, a number the engine has already turned into a float, a route.
+that must not be echoed, a float ID past 2**53, a route.
 """
 
 from __future__ import annotations
@@ -53,7 +53,9 @@ CASES = {
         ),
         "layers[1].max_times",
     ),
-    "an ID past 2**53 given as a number": (escalation(channel_id=2**53 + 2), "channel_id"),
+    # A Python int is sent exactly (the resource turns big ints into strings), but a float past
+    # 2**53 (JSON, YAML, arithmetic) may already be rounded: refused, not silently used.
+    "an ID past 2**53 given as a float": (escalation(channel_id=float(2**53 + 2)), "channel_id"),
     "a route case with no channel": (
         {
             "kind": "RoutingRule",
