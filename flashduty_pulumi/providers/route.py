@@ -4,7 +4,9 @@ API calls per operation (the emulator's request log checks these bounds):
 
 - create: route/info, then upsert (version 0, or the current version when adopting) and a read
   back = 3. Adopting a route that already matches: 1 (no write). Without ``adopt=True`` an
-  existing route is an error: another stack (or the console) may own it.
+  existing route that differs is an error: another stack (or the console) may own it. An
+  identical one is taken over with a warning (1, no write): it is what an interrupted ``up``
+  that upserted but never recorded the route leaves behind.
 - update: upsert with the version last read (from the state) + read back = 2. A stale version
   (the route was changed outside Pulumi) fails with a message saying so and how to resolve it;
   nothing is overwritten.
@@ -134,14 +136,22 @@ class RoutingRuleProvider(FlashdutyProvider):
         live = self.client.route_info(integration_id)
         exists = live is not None and live.status != "deleted"
         if live is not None and exists:
-            if not own["adopt"]:
+            identical = self.live_inputs(live.as_inputs()) == api
+            if not own["adopt"] and not identical:
                 raise ProviderError(
-                    f"integration {integration_id} already has a routing rule (version {live.version}); "
-                    "another stack or the Flashduty console may own it. Set adopt=True on this RoutingRule "
-                    "to take it over (its cases, default and sections are then replaced by this "
-                    "resource's), or leave it alone."
+                    f"integration {integration_id} already has a routing rule (version {live.version}) "
+                    "that differs from this one; another stack or the Flashduty console may own it, so "
+                    "nothing was written. Set adopt=True on this RoutingRule to take it over (its cases, "
+                    "default and sections are then replaced by this resource's), or leave it alone."
                 )
-            if self.live_inputs(live.as_inputs()) == api:
+            if identical:
+                if not own["adopt"]:
+                    # Most likely written by an interrupted `pulumi up` that never recorded it.
+                    warn(
+                        f"integration {integration_id} already had exactly this routing rule (version "
+                        f"{live.version}), so it was taken over with no write. It is usually left by an "
+                        "interrupted `pulumi up`; if another stack manages it, remove it from one of the two."
+                    )
                 return CreateResult(str(integration_id), self.outputs(live, own))
         version = live.version if live is not None else 0
         self._upsert(api, version, "creating it")

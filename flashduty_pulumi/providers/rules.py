@@ -4,9 +4,20 @@ Both kinds share one lifecycle (``RuleProvider``); the subclasses only name the 
 
 API calls per operation (enabled rules; the emulator's request log checks these bounds):
 
-- create: create + read back = 2 (+1 disable when ``enabled=False``). After an ambiguous failure
-  (``maybe_applied``: timeout, 5xx, dropped connection) the rule is looked up by channel and name
-  among rules created since the attempt began before creating again, so it is never duplicated.
+- create: look for the name in the channel (1 list) + create + read back = 3 (+1 disable when
+  ``enabled=False``). A rule is identified by channel and ``rule_name``, and a create never makes a
+  second rule of a name (see ``RuleProvider.create``):
+
+  * a same-named rule with *identical* settings that this process did not make is taken over
+    instead (with a warning, no write): the rule an interrupted ``pulumi up`` created but never
+    recorded (provider killed, runner lost), which the next ``up`` would otherwise duplicate;
+  * a same-named rule with different settings (or several) fails the create, naming their rule_ids;
+  * after an ambiguous failure (``maybe_applied``: 5xx, dropped connection, timeout) the channel is
+    looked up again for a rule of that name it did not hold before, and only if there is none is
+    the create tried again (within the client's retry budget). After a *timeout* the server may
+    still be working on it: the look-up is repeated for up to ``SETTLE_AFTER_TIMEOUT`` seconds and,
+    if the rule still has not appeared, the create fails instead of risking a duplicate (the next
+    ``up`` takes the rule over if it appears later).
 - adopt (``adopt_rule_id``): read (1), plus update / enable-disable only where the live rule
   differs, plus a read back after any write.
 - update: update + read back = 2 (+1 when ``enabled`` changes; an ``enabled``-only change skips
@@ -18,6 +29,7 @@ API calls per operation (enabled rules; the emulator's request log checks these 
 from __future__ import annotations
 
 import contextlib
+import random
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterator
@@ -25,7 +37,7 @@ from typing import Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
-from ..client import FlashdutyError, ResourceNotFound
+from ..client import FlashdutyError, ResourceNotFound, ServerError, TransportError
 from ..models import (
     CreateEscalationRuleRequest,
     CreateSilenceRuleRequest,
@@ -34,11 +46,12 @@ from ..models import (
     UpdateEscalationRuleRequest,
     UpdateSilenceRuleRequest,
 )
-from .base import FlashdutyProvider, ProviderError, own_bool, reported
+from .base import FlashdutyProvider, ProviderError, own_bool, reported, warn
 from .normalize import (
     canonical_escalation,
     canonical_object_id,
     canonical_silence,
+    contains_unknown,
     escalation_id_paths,
     is_unknown,
     silence_id_paths,
@@ -46,10 +59,11 @@ from .normalize import (
 
 RuleItem = EscalateRuleItem | SilenceRuleItem
 
-# How far the server's clock may lag ours when matching "created since the attempt began".
-CLOCK_SKEW_SECONDS = 120
-# Create attempts after ambiguous failures (each preceded by a look-up).
-CREATE_ATTEMPTS = 3
+# After a create timed out, how long to keep looking for the rule before giving up (no re-create).
+SETTLE_AFTER_TIMEOUT = 10.0
+# After a dropped connection or a proxy's 5xx page, look once more after this pause.
+SETTLE_AFTER_DROP = 1.0
+_sleep = time.sleep  # tests replace it
 
 _OBJECT_ID_CHARS = frozenset("0123456789abcdefABCDEF")
 # How long a channel's silence-rule list serves further reads (see ``ListCache``).
@@ -102,6 +116,56 @@ class ListCache:
 _SILENCE_LISTS = ListCache()
 
 
+class _Claims:
+    """Rules this provider process created or took over (by rule_id, lower-case).
+
+    A same-named rule the process made itself is never a leftover to take over (two resources
+    that declare the same rule each get their own). ``taken`` holds the rules taken over from
+    another resource's hands: when a program renames a resource (or moves a rule between resources
+    with ``adopt_rule_id``), the engine creates the new resource, which takes the rule over, and
+    then deletes the old one in the same run; that delete must leave the rule alone.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._made: set[str] = set()
+        self._taken: set[str] = set()
+
+    def made(self, rule_id: str) -> None:
+        with self._lock:
+            self._made.add(rule_id.lower())
+
+    def took(self, rule_id: str) -> None:
+        with self._lock:
+            self._made.add(rule_id.lower())
+            self._taken.add(rule_id.lower())
+
+    def ours(self, rule_id: str) -> bool:
+        with self._lock:
+            return rule_id.lower() in self._made
+
+    def release_taken(self, rule_id: str) -> bool:
+        """True (once) if the rule was taken over by another resource in this process."""
+        with self._lock:
+            if rule_id.lower() in self._taken:
+                self._taken.discard(rule_id.lower())
+                return True
+            return False
+
+
+_CLAIMS = _Claims()
+
+
+def _timed_out(exc: FlashdutyError) -> bool:
+    """The request was sent and no answer came in time: the server may still be applying it."""
+    return isinstance(exc, TransportError) and exc.maybe_applied and "Timeout" in exc.code
+
+
+def _unanswered(exc: FlashdutyError) -> bool:
+    """No answer from the application itself (a dropped connection, a proxy's 502/504 page)."""
+    return isinstance(exc, TransportError) or (isinstance(exc, ServerError) and not exc.code)
+
+
 def clear_read_cache() -> None:
     """Drop every cached list (tests that change the server behind the provider's back)."""
     _SILENCE_LISTS.clear()
@@ -109,10 +173,23 @@ def clear_read_cache() -> None:
 
 def _once_end(window: Any) -> int | None:
     """The ``end_time`` of a one-off window as whole seconds, or None when absent, unknown or odd."""
-    end = window.get("end_time") if isinstance(window, dict) else None
+    if not isinstance(window, dict) or contains_unknown(window):
+        return None
+    end = window.get("end_time")
     if isinstance(end, bool) or not isinstance(end, (int, float)) or not float(end).is_integer():
         return None
     return int(end)
+
+
+def _waits(total: float) -> list[float]:
+    """Pauses before each look-up: at once, then 0.5, 1, 2, 2, ... seconds, ``total`` in all."""
+    out, spent, step = [0.0], 0.0, 0.5
+    while spent < total:
+        wait = min(step, total - spent)
+        out.append(wait)
+        spent += wait
+        step = min(step * 2, 2.0)
+    return out
 
 
 def _is_object_id(value: Any) -> bool:
@@ -206,6 +283,9 @@ class RuleProvider(FlashdutyProvider):
         if own.get("adopt_rule_id"):
             return self._adopt(api, own)
         channel = self._channel(api)
+        before = self._same_named(api)
+        if before:
+            return self._take_over(api, own, before)
         rule_id = self._create_once(api)
         # From here the rule exists: a failure must not orphan it.
         if not own["enabled"]:
@@ -215,27 +295,91 @@ class RuleProvider(FlashdutyProvider):
                 self._clean_up(channel, rule_id, exc)
         return CreateResult(rule_id, self._read_back(rule_id, api, own))
 
-    def _create_once(self, api: dict[str, Any]) -> str:
-        """Create the rule exactly once, even across ambiguous failures; return its rule_id."""
+    def _same_named(self, api: dict[str, Any]) -> list[RuleItem]:
+        """The channel's rules called ``rule_name`` that this process did not make itself."""
+        named = self.api_named(self._channel(api), str(api["rule_name"]))
+        return [r for r in named if not _CLAIMS.ours(r.rule_id)]
+
+    def _take_over(self, api: dict[str, Any], own: dict[str, Any], found: list[RuleItem]) -> CreateResult:
+        """The channel already holds a rule of this name: take it over if it is ours in all but the
+        state (identical settings), else refuse to create a second one."""
         channel, name = self._channel(api), str(api["rule_name"])
-        started = time.time()
-        last: FlashdutyError | None = None
-        for _ in range(CREATE_ATTEMPTS):
+        ids = ", ".join(r.rule_id for r in found)
+        if len(found) > 1 or self.live_inputs(found[0].as_inputs()) != api:
+            several = f"{len(found)} {self.kind}s" if len(found) > 1 else f"a {self.kind}"
+            raise ProviderError(
+                f"channel {channel} already has {several} named {name!r} ({ids}) with other settings, and "
+                "rule names must be unique in a channel, so no second one was created. Rename this rule, "
+                f"or take the existing one over with adopt_rule_id (its settings are then replaced by "
+                "these), or delete it in Flashduty."
+            )
+        live = found[0]
+        _CLAIMS.took(live.rule_id)
+        warn(
+            f"{self.kind} {name!r}: channel {channel} already had an identical rule of that name "
+            f"({live.rule_id}) that this stack's state does not hold, so it was taken over instead of "
+            "creating a duplicate. It is usually left by an interrupted `pulumi up`; if another stack "
+            "manages it, remove it from one of the two."
+        )
+        if (live.status == "enabled") != own["enabled"]:
+            self.api_set_enabled(channel, live.rule_id, bool(own["enabled"]))
+            return CreateResult(live.rule_id, self._read_back(live.rule_id, api, own))
+        return CreateResult(live.rule_id, self.outputs(live, own))
+
+    def _create_once(self, api: dict[str, Any]) -> str:
+        """Create the rule exactly once, even across ambiguous failures; return its rule_id.
+
+        Called when the channel holds no same-named rule but ours: any that shows up after an
+        ambiguous failure is the one the failed attempt made."""
+        channel, name = self._channel(api), str(api["rule_name"])
+        policy = self.client.config.retry
+        started = time.monotonic()
+        attempt = 0
+        while True:
             try:
-                return self.api_create(api)
+                rule_id = self.api_create(api)
             except FlashdutyError as exc:
                 if not exc.maybe_applied:
                     raise
                 last = exc
+            else:
+                _CLAIMS.made(rule_id)
+                return rule_id
+            found = self._find_created(api, last)
+            if found is not None:
+                _CLAIMS.made(found)
+                return found
+            if _timed_out(last):
+                raise ProviderError(
+                    f"creating {self.kind} {name!r} in channel {channel} timed out ({last}), and after "
+                    f"{SETTLE_AFTER_TIMEOUT:.0f} s the rule had still not appeared. It was not created "
+                    "again, to avoid a duplicate: run `pulumi up` again (if the server applied it meanwhile, "
+                    "the rule is found by its name and taken over)."
+                )
+            attempt += 1
+            delay = policy.backoff(attempt - 1, random.random)
+            if attempt > policy.max_retries or time.monotonic() - started + delay > policy.deadline:
+                raise last
+            _sleep(delay)
+
+    def _find_created(self, api: dict[str, Any], last: FlashdutyError) -> str | None:
+        """After an ambiguous create: the rule_id of the rule it made after all, or None."""
+        channel, name = self._channel(api), str(api["rule_name"])
+        if _timed_out(last):
+            waits = _waits(SETTLE_AFTER_TIMEOUT)
+        elif _unanswered(last):
+            waits = [0.0, SETTLE_AFTER_DROP]
+        else:
+            waits = [0.0]
+        for wait in waits:
+            _sleep(wait)
             try:
-                found = [
-                    r for r in self.api_named(channel, name) if r.created_at >= started - CLOCK_SKEW_SECONDS
-                ]
+                found = self._same_named(api)
             except FlashdutyError as lookup_exc:
                 raise ProviderError(
                     f"creating {self.kind} {name!r} in channel {channel} failed ({last}), and looking it up "
-                    f"afterwards failed too ({lookup_exc}). The rule may exist: check the channel in "
-                    f"Flashduty, then either delete it or pass its rule_id as adopt_rule_id."
+                    f"afterwards failed too ({lookup_exc}). The rule may exist: the next `pulumi up` finds "
+                    "it by its name and takes it over."
                 ) from None
             if len(found) > 1:  # same-named rules made just now by others too: ours has our content
                 found = [r for r in found if self.live_inputs(r.as_inputs()) == api] or found
@@ -245,11 +389,10 @@ class RuleProvider(FlashdutyProvider):
                 ids = ", ".join(r.rule_id for r in found)
                 raise ProviderError(
                     f"creating {self.kind} {name!r} in channel {channel} failed ambiguously ({last}), and "
-                    f"the channel now holds several rules of that name created just now ({ids}). Delete the "
-                    f"extra ones, or adopt one of them with adopt_rule_id."
+                    f"the channel now holds several new rules of that name ({ids}). Delete the extra ones, "
+                    "or adopt one of them with adopt_rule_id."
                 )
-        assert last is not None
-        raise last
+        return None
 
     def _clean_up(self, channel: int, rule_id: str, cause: Exception) -> None:
         """Undo a create whose follow-up failed, so that a failed create leaves nothing behind."""
@@ -276,6 +419,7 @@ class RuleProvider(FlashdutyProvider):
                 "the ID (and channel_id), or remove adopt_rule_id to create a new rule."
             )
         rule_id = live.rule_id
+        _CLAIMS.took(rule_id)
         wrote = False
         if self.live_inputs(live.as_inputs()) != api:
             self.api_update(rule_id, api)
@@ -349,6 +493,11 @@ class RuleProvider(FlashdutyProvider):
         api, _ = self.split(props)
         if "channel_id" not in api:
             raise ProviderError(f"{self.kind} {id_}: the state holds no channel_id, so it cannot be deleted")
+        if _CLAIMS.release_taken(id_):
+            # Another resource of this run took the rule over (a renamed resource, or adopt_rule_id):
+            # deleting the old resource must not delete the rule the new one now manages.
+            warn(f"{self.kind} {id_} was left in place: another resource of this stack took it over")
+            return
         self._delete_rule(self._channel(api), id_)
 
 
