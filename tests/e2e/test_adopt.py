@@ -82,8 +82,10 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
         "args": {**ROUTE, "integration_id": str(SHARED_INTEGRATION_ID)},
     }
 
-    # Without adopt, a route that already exists is not overwritten: up fails, saying what to do.
-    stack.declare(route)
+    # Without adopt, a route that already exists with other settings is not overwritten: up fails,
+    # saying what to do. (An identical one is taken over with a warning: what an interrupted up
+    # leaves behind.)
+    stack.declare({**route, "args": {**route["args"], "default": {"channel_ids": [CHECKOUT_ID]}}})
     seq = last_seq(emu)
     failed = stack.up(check=False)
     assert failed.returncode != 0, str(failed)
