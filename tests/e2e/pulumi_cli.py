@@ -232,7 +232,7 @@ class Stack:
         dest = workdir / "program"
         dest.mkdir(parents=True, exist_ok=True)
         yaml_text = (project / "Pulumi.yaml").read_text()
-        main = re.search(r"^main:\s*(\S+)\s*$", yaml_text, re.M)
+        main = re.search(r"^main:[ \t]*(\S+)[ \t]*$", yaml_text, re.M)
         program_rel = Path(main.group(1)) if main else Path(".")
         if main:
             shutil.copytree(project / program_rel, dest / program_rel, ignore=_IGNORE)
@@ -244,7 +244,7 @@ class Stack:
             resolved = venv if venv.is_absolute() else (project / program_rel / venv).resolve()
             return f"{m.group(1)}{resolved}"
 
-        yaml_text = re.sub(r"^(\s*virtualenv:\s*)(\S+)\s*$", absolute, yaml_text, flags=re.M)
+        yaml_text = re.sub(r"^([ \t]*virtualenv:[ \t]*)(\S+)[ \t]*$", absolute, yaml_text, flags=re.M)
         (dest / "Pulumi.yaml").write_text(yaml_text)
         if config_from:
             shutil.copy(project / f"Pulumi.{config_from}.yaml", dest / f"Pulumi.{kw.get('name', 'e2e')}.yaml")
