@@ -5,8 +5,8 @@ complete, which is what a full-replacement update needs), and the providers use 
 inputs and read-back state so that a server-filled default never shows up as a diff.
 
 Sources: the legacy official spec and the official Terraform provider (``max_times`` 2,
-``notify_step`` 10, ``escalate_window`` 30, ``priority`` 1, ``aggr_window`` 0); the rest are the
-server's zero values.
+``notify_step`` 10, ``escalate_window`` 30, ``aggr_window`` 0); the rest are the server's zero
+values.
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ DEFAULT_LAYER_NOTIFY_STEP: Final = 10.0
 DEFAULT_LAYER_ESCALATE_WINDOW: Final = 30
 DEFAULT_LAYER_FORCE_ESCALATE: Final = False
 
-# Escalation rule. Priority 1 is the Terraform provider's default (the server's zero value is 0;
-# we always send a priority, so the server never has to pick one).
-DEFAULT_ESCALATION_PRIORITY: Final = 1
+# Escalation rule. Priority 0 is the server's zero value, what a console-made rule left at the
+# default holds; the Terraform provider's 1 would make adopting such a rule rewrite its priority
+# (and could reorder the channel's rules).
+DEFAULT_ESCALATION_PRIORITY: Final = 0
 DEFAULT_ESCALATION_AGGR_WINDOW: Final = 0
 DEFAULT_DESCRIPTION: Final = ""
 

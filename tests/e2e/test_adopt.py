@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pytest
 from console import CHECKOUT_ID, PAYMENTS_ID, SHARED_INTEGRATION_ID, Console, last_seq, write_counts
 from pulumi_cli import Stack
 
@@ -124,12 +123,6 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
     assert {r["rule_id"]: r["priority"] for r in console.escalation_rules(PAYMENTS_ID)} == {esc_id: 7}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="provider default priority 1 (models/defaults.py) differs from the server's 0: adopting a "
-    "console rule whose priority was left at the default silently rewrites it to 1, which can reorder "
-    "the channel's rules",
-)
 def test_adopting_a_console_rule_with_default_settings_writes_nothing(
     emu: EmulatorProcess, console: Console, new_stack: Callable[..., Stack]
 ) -> None:

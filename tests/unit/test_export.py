@@ -444,8 +444,8 @@ def test_the_program_is_readable() -> None:
     assert '"notify_step": 0.5' in text and '"max_times": 0' in text
     assert 'max_times": 2' not in text and 'force_escalate": False' not in text
     assert text.count("enabled=False") == 2
-    assert "    priority=1,\n" not in text  # the model's default is left out...
-    assert "    priority=0,\n" in text  # ...but the server's (0) is not the model's (1)
+    assert "    priority=0,\n" not in text  # the default (the server's 0) is left out...
+    assert "    priority=1,\n" in text  # ...any other value is written
     # Valid Python, and no webhook secret in any file.
     ast.parse(text)
     for name, content in result.files.items():

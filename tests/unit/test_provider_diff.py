@@ -62,7 +62,7 @@ def test_no_change_when_only_the_representation_differs() -> None:
     changes, keys, _ = esc_diff(
         {},
         {
-            "priority": 1,
+            "priority": 0,
             "layers": [
                 {
                     "target": {"person_ids": ["1", 2.0], "by": {"follow_preference": True}},
