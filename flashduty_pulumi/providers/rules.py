@@ -4,9 +4,10 @@ Both kinds share one lifecycle (``RuleProvider``); the subclasses only name the 
 
 API calls per operation (enabled rules; the emulator's request log checks these bounds):
 
-- create: look for the name in the channel (1 list) + create + read back = 3 (+1 disable when
-  ``enabled=False``). A rule is identified by channel and ``rule_name``, and a create never makes a
-  second rule of a name (see ``RuleProvider.create``):
+- create: create + read back = 2 (+1 disable when ``enabled=False``), plus one list of the channel
+  to look for the name, shared by every create of the run in that channel (``NAME_LIST_SECONDS``;
+  so 3 for the first rule of a channel, 2 for the others). A rule is identified by channel and
+  ``rule_name``, and a create never makes a second rule of a name (see ``RuleProvider.create``):
 
   * a same-named rule with *identical* settings that this process did not make is taken over
     instead (with a warning, no write): the rule an interrupted ``pulumi up`` created but never
@@ -22,7 +23,8 @@ API calls per operation (enabled rules; the emulator's request log checks these 
   differs, plus a read back after any write.
 - update: update + read back = 2 (+1 when ``enabled`` changes; an ``enabled``-only change skips
   the update call).
-- read (refresh): 1. A rule deleted outside Pulumi drops out of state.
+- read (refresh): at most 1: the channel's list, shared by the reads of one refresh of every rule
+  of that kind in the channel (``ListCache``). A rule deleted outside Pulumi drops out of state.
 - delete: disable + delete = 2; a rule already gone counts as deleted.
 """
 
@@ -66,17 +68,22 @@ SETTLE_AFTER_DROP = 1.0
 _sleep = time.sleep  # tests replace it
 
 _OBJECT_ID_CHARS = frozenset("0123456789abcdefABCDEF")
-# How long a channel's silence-rule list serves further reads (see ``ListCache``).
+# How long a channel's rule list serves further refresh reads (see ``ListCache``).
 LIST_CACHE_SECONDS = 5.0
+# How long a channel's rule list answers the name look-ups of further creates (``_same_named``).
+# The look-up is there for rules an interrupted earlier run left behind, which exist before this run
+# starts; a list fetched during the run sees them all.
+NAME_LIST_SECONDS = 60.0
 
 
 class ListCache:
     """Per-channel rule lists shared by the reads of one refresh.
 
-    Silence rules can only be read through their channel's list, so a refresh of N rules in one
-    channel would list it N times; reads within ``ttl`` seconds share one list instead (concurrent
-    readers of a channel wait for the one fetching it). Any write through this process to that
-    channel forgets its entry, and a fetch that overlapped a write is not kept.
+    Silence rules can only be read through their channel's list, and an escalation rule's info
+    costs as much as its channel's list, so a refresh of N rules in one channel would make N calls;
+    reads within ``ttl`` seconds share one list instead (concurrent readers of a channel wait for
+    the one fetching it). Any write through this process to that channel forgets its entry, and a
+    fetch that overlapped a write is not kept.
     """
 
     def __init__(self, ttl: float = LIST_CACHE_SECONDS) -> None:
@@ -113,7 +120,8 @@ class ListCache:
             self._entries.clear()
 
 
-_SILENCE_LISTS = ListCache()
+# Keyed by (client, kind, channel).
+_READ_LISTS = ListCache()
 
 
 class _Claims:
@@ -167,8 +175,8 @@ def _unanswered(exc: FlashdutyError) -> bool:
 
 
 def clear_read_cache() -> None:
-    """Drop every cached list (tests that change the server behind the provider's back)."""
-    _SILENCE_LISTS.clear()
+    """Drop every cached refresh list (tests that change the server behind the provider's back)."""
+    _READ_LISTS.clear()
 
 
 def _once_end(window: Any) -> int | None:
@@ -209,6 +217,12 @@ class RuleProvider(FlashdutyProvider):
     delete_before_replace = False
     update_model: ClassVar[type[UpdateEscalationRuleRequest] | type[UpdateSilenceRuleRequest]]
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Channel lists for the name look-ups before creates: one provider instance serves one run
+        # (the provider process caches it), and is never pickled with them.
+        self._name_lists = ListCache(NAME_LIST_SECONDS)
+
     # ---------------------------------------------------------------- endpoint hooks
 
     def api_create(self, api: dict[str, Any]) -> str:
@@ -221,9 +235,9 @@ class RuleProvider(FlashdutyProvider):
         """The live rule, or None when it does not exist (any more)."""
         raise NotImplementedError
 
-    def api_refresh_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
-        """``api_get`` for ``read`` (refresh), which may share work between the rules of a channel."""
-        return self.api_get(channel_id, rule_id)
+    def api_list(self, channel_id: int) -> list[RuleItem]:
+        """Every rule of this kind in the channel."""
+        raise NotImplementedError
 
     def api_named(self, channel_id: int, rule_name: str) -> list[RuleItem]:
         raise NotImplementedError
@@ -233,6 +247,35 @@ class RuleProvider(FlashdutyProvider):
 
     def api_delete(self, channel_id: int, rule_id: str) -> None:
         raise NotImplementedError
+
+    # ---------------------------------------------------------------- channel lists
+
+    def _list_key(self, channel_id: Any) -> tuple[int, str, int]:
+        return (id(self.client), self.kind, int(channel_id))
+
+    @contextlib.contextmanager
+    def _writing(self, channel_id: Any, *, creating: bool = False) -> Iterator[None]:
+        """Around a write to a channel: its cached lists are dropped before and after. A create
+        keeps the name look-up list: the rules this process makes are known by ID (``_CLAIMS``)."""
+        key = self._list_key(channel_id)
+        self._forget(key, creating)
+        try:
+            yield
+        finally:
+            self._forget(key, creating)
+
+    def _forget(self, key: Hashable, creating: bool) -> None:
+        _READ_LISTS.forget(key)
+        if not creating:
+            self._name_lists.forget(key)
+
+    def api_refresh_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
+        """The live rule for ``read`` (refresh), found in its channel's list shared by the reads of
+        one refresh; None when it does not exist (any more)."""
+        key = self._list_key(channel_id)
+        items = _READ_LISTS.get(key, lambda: self.api_list(channel_id))
+        wanted = rule_id.lower()
+        return next((r for r in items if r.rule_id.lower() == wanted), None)
 
     # ---------------------------------------------------------------- inputs and outputs
 
@@ -283,7 +326,9 @@ class RuleProvider(FlashdutyProvider):
         if own.get("adopt_rule_id"):
             return self._adopt(api, own)
         channel = self._channel(api)
-        before = self._same_named(api)
+        # The run's list of the channel answers "no such name" for every create; a hit is checked
+        # again against a fresh list before anything is taken over or refused.
+        before = self._same_named(api, shared=True) and self._same_named(api)
         if before:
             return self._take_over(api, own, before)
         rule_id = self._create_once(api)
@@ -295,9 +340,15 @@ class RuleProvider(FlashdutyProvider):
                 self._clean_up(channel, rule_id, exc)
         return CreateResult(rule_id, self._read_back(rule_id, api, own))
 
-    def _same_named(self, api: dict[str, Any]) -> list[RuleItem]:
-        """The channel's rules called ``rule_name`` that this process did not make itself."""
-        named = self.api_named(self._channel(api), str(api["rule_name"]))
+    def _same_named(self, api: dict[str, Any], *, shared: bool = False) -> list[RuleItem]:
+        """The channel's rules called ``rule_name`` that this process did not make itself; with
+        ``shared``, from a list of the channel fetched during this run (``NAME_LIST_SECONDS``)."""
+        channel, name = self._channel(api), str(api["rule_name"])
+        if shared:
+            items = self._name_lists.get(self._list_key(channel), lambda: self.api_list(channel))
+            named = [r for r in items if r.rule_name == name]
+        else:
+            named = self.api_named(channel, name)
         return [r for r in named if not _CLAIMS.ours(r.rule_id)]
 
     def _take_over(self, api: dict[str, Any], own: dict[str, Any], found: list[RuleItem]) -> CreateResult:
@@ -526,26 +577,34 @@ class EscalationRuleProvider(RuleProvider):
         return escalation_id_paths(body)
 
     def api_create(self, api: dict[str, Any]) -> str:
-        return self.client.escalation_rule_create(CreateEscalationRuleRequest.model_validate(api)).rule_id
+        req = CreateEscalationRuleRequest.model_validate(api)
+        with self._writing(api["channel_id"], creating=True):
+            return self.client.escalation_rule_create(req).rule_id
 
     def api_update(self, rule_id: str, api: dict[str, Any]) -> None:
         req = UpdateEscalationRuleRequest.model_validate({**api, "rule_id": rule_id})
-        self.client.escalation_rule_update(req)
+        with self._writing(api["channel_id"]):
+            self.client.escalation_rule_update(req)
 
     def api_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
         return self.client.escalation_rule_info(channel_id, rule_id)
+
+    def api_list(self, channel_id: int) -> list[RuleItem]:
+        return list(self.client.escalation_rule_list(channel_id))
 
     def api_named(self, channel_id: int, rule_name: str) -> list[RuleItem]:
         return list(self.client.escalation_rules_named(channel_id, rule_name))
 
     def api_set_enabled(self, channel_id: int, rule_id: str, enabled: bool) -> None:
-        if enabled:
-            self.client.escalation_rule_enable(channel_id, rule_id)
-        else:
-            self.client.escalation_rule_disable(channel_id, rule_id)
+        with self._writing(channel_id):
+            if enabled:
+                self.client.escalation_rule_enable(channel_id, rule_id)
+            else:
+                self.client.escalation_rule_disable(channel_id, rule_id)
 
     def api_delete(self, channel_id: int, rule_id: str) -> None:
-        self.client.escalation_rule_delete(channel_id, rule_id)
+        with self._writing(channel_id):
+            self.client.escalation_rule_delete(channel_id, rule_id)
 
 
 class SilenceRuleProvider(RuleProvider):
@@ -587,19 +646,10 @@ class SilenceRuleProvider(RuleProvider):
             "recurring window",
         )]
 
-    @contextlib.contextmanager
-    def _writing(self, channel_id: Any) -> Iterator[None]:
-        """Around a write to a channel: its cached list is dropped before and after."""
-        key = (id(self.client), int(channel_id))
-        _SILENCE_LISTS.forget(key)
-        try:
-            yield
-        finally:
-            _SILENCE_LISTS.forget(key)
-
     def api_create(self, api: dict[str, Any]) -> str:
-        with self._writing(api["channel_id"]):
-            return self.client.silence_rule_create(CreateSilenceRuleRequest.model_validate(api)).rule_id
+        req = CreateSilenceRuleRequest.model_validate(api)
+        with self._writing(api["channel_id"], creating=True):
+            return self.client.silence_rule_create(req).rule_id
 
     def api_update(self, rule_id: str, api: dict[str, Any]) -> None:
         req = UpdateSilenceRuleRequest.model_validate({**api, "rule_id": rule_id})
@@ -609,12 +659,8 @@ class SilenceRuleProvider(RuleProvider):
     def api_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
         return self.client.silence_rule_get(channel_id, rule_id)
 
-    def api_refresh_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
-        client = self.client
-        key = (id(client), int(channel_id))
-        items = _SILENCE_LISTS.get(key, lambda: client.silence_rule_list(channel_id))
-        wanted = rule_id.lower()
-        return next((r for r in items if r.rule_id.lower() == wanted), None)
+    def api_list(self, channel_id: int) -> list[RuleItem]:
+        return list(self.client.silence_rule_list(channel_id))
 
     def api_named(self, channel_id: int, rule_name: str) -> list[RuleItem]:
         return list(self.client.silence_rules_named(channel_id, rule_name))
