@@ -52,7 +52,7 @@ from ..models import (
     UpsertRouteRequest,
 )
 from .config import ClientConfig
-from .errors import ConfigurationError, FlashdutyError, ServerError, TransportError
+from .errors import ConfigurationError, FlashdutyError, RateLimited, ServerError, TransportError
 from .limiter import RateLimiter, process_limiter
 from .redaction import install_log_filter
 from .retry import should_retry
@@ -162,6 +162,7 @@ class FlashdutyClient:
         started = self._clock()
         ambiguous = False
         number = 0
+        failures = 0  # attempts that failed other than by a rate limit
         while True:
             number += 1
             with limiter.slot():
@@ -183,17 +184,23 @@ class FlashdutyClient:
             ambiguous = ambiguous or this_ambiguous
             failure.maybe_applied = ambiguous
             failure.attempts = number
-            delay = self._delay(failure, number, started)
+            if not isinstance(failure, RateLimited):
+                failures += 1
+            delay = self._delay(failure, number, failures, started)
+            if delay is not None and isinstance(failure, RateLimited) and failure.retry_after:
+                # The account is over its limit: every request of this process waits, not only this one.
+                limiter.pause(delay)
             if not retry or delay is None:
                 log.debug("POST %s failed for good: %r", path, failure)
                 raise failure
             self._note_retry(path, failure, number, delay)
             self._sleep(delay)
 
-    def _delay(self, err: FlashdutyError, number: int, started: float) -> float | None:
-        """Seconds to wait before the next attempt, or None to give up."""
+    def _delay(self, err: FlashdutyError, number: int, failures: int, started: float) -> float | None:
+        """Seconds to wait before attempt ``number + 1``, or None to give up. ``failures``: the
+        attempts so far that failed other than by a rate limit (429s are bounded by the deadline)."""
         policy = self.config.retry
-        if number > policy.max_retries:
+        if failures > policy.max_retries or policy.max_retries == 0:  # 0: never retry, not even a 429
             return None
         if err.retry_after is not None:
             if err.retry_after > policy.max_retry_after:

@@ -76,6 +76,7 @@ class RateLimiter:
         self._sleep = sleep
         self._cond = threading.Condition()
         self._in_flight = 0
+        self._paused_until = float("-inf")
 
     def __repr__(self) -> str:
         return f"RateLimiter(per_second={self.per_second}, per_minute={self.per_minute})"
@@ -84,12 +85,25 @@ class RateLimiter:
     def in_flight(self) -> int:
         return self._in_flight
 
+    def pause(self, seconds: float) -> None:
+        """Admit nothing for ``seconds`` (the server answered 429 with Retry-After: the account is over
+        its limit, so every request of the process waits, instead of each finding out by itself)."""
+        if not self._windows:  # a disabled limiter paces nothing
+            return
+        with self._cond:
+            self._paused_until = max(self._paused_until, self._clock() + seconds)
+
     def acquire(self) -> float:
         """Block until a request may be sent; returns the seconds waited. Pair with ``release()``."""
         if not self._windows:
             return 0.0
         started = self._clock()
         while True:
+            with self._cond:
+                paused = self._paused_until - self._clock()
+            if paused > 0:
+                self._sleep(paused)
+                continue
             with self._cond:
                 delay = max(w.delay(self._clock(), self._in_flight) for w in self._windows)
                 if delay <= 0:

@@ -169,9 +169,23 @@ def test_retries_stop_after_max_retries() -> None:
     c, clock, seen = scripted(err(500, "InternalError"))
     with pytest.raises(ServerError) as info:
         c.escalation_rule_list(1)
-    assert len(seen) == 6  # 1 + 5 retries
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]
-    assert info.value.attempts == 6 and "after 6 attempts" in str(info.value)
+    assert len(seen) == 11  # 1 + 10 retries
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0] + [8.0] * 6  # capped at max_delay
+    assert info.value.attempts == 11 and "after 11 attempts" in str(info.value)
+
+
+def test_rate_limits_do_not_use_up_the_retries_but_zero_retries_means_none() -> None:
+    c, clock, seen = scripted(
+        *[err(429, "RequestTooFrequently", {"Retry-After": "1"})] * 14, httpx.Response(200, json={"data": {}})
+    )
+    c.escalation_rule_enable(1, "a" * 24)  # 14 429s in a row: more than max_retries, within the deadline
+    assert len(seen) == 15 and clock.sleeps == [1.0] * 14
+    c, clock, seen = scripted(err(429, "RequestTooFrequently", {"Retry-After": "1"}))
+    never = RetryPolicy(max_retries=0)
+    c.config = ClientConfig(app_key="retry-test-key-42", base_url="http://fd.test", retry=never)
+    with pytest.raises(RateLimited):
+        c.escalation_rule_enable(1, "a" * 24)
+    assert len(seen) == 1
 
 
 def test_deadline_stops_retrying() -> None:
