@@ -51,6 +51,7 @@ from ..models import (
     UpdateSilenceRuleRequest,
     UpsertRouteRequest,
 )
+from .authgate import AuthGate
 from .config import ClientConfig
 from .errors import ConfigurationError, FlashdutyError, RateLimited, ServerError, TransportError
 from .limiter import RateLimiter, process_limiter
@@ -96,6 +97,7 @@ class FlashdutyClient:
         self._rand = rand
         self._wall_clock = wall_clock
         self._lock = threading.Lock()
+        self._gate = AuthGate()
         self._request_count = 0
         self._retry_count = 0
 
@@ -165,18 +167,22 @@ class FlashdutyClient:
         failures = 0  # attempts that failed other than by a rate limit
         while True:
             number += 1
-            with limiter.slot():
-                self._count(retry=number > 1)
-                t0 = self._clock()
-                try:
-                    data = send_once(http, attempt, payload)
-                except ConfigurationError:
-                    raise
-                except FlashdutyError as err:
-                    failure = err
-                else:
-                    log.debug("POST %s ok in %.0f ms (attempt %d)", path, (self._clock() - t0) * 1000, number)
-                    return data
+            with self._gate.attempt(path):  # a key refused before is not tried again
+                with limiter.slot():
+                    self._count(retry=number > 1)
+                    t0 = self._clock()
+                    try:
+                        data = send_once(http, attempt, payload)
+                    except ConfigurationError:
+                        raise
+                    except FlashdutyError as err:
+                        failure = err
+                    else:
+                        self._gate.observe(path, None)
+                        took = (self._clock() - t0) * 1000
+                        log.debug("POST %s ok in %.0f ms (attempt %d)", path, took, number)
+                        return data
+                self._gate.observe(path, failure)
             retry = should_retry(failure, idempotent=idempotent)
             this_ambiguous = isinstance(failure, ServerError) or (
                 isinstance(failure, TransportError) and failure.maybe_applied

@@ -1,0 +1,72 @@
+"""One refusal per key, not one per resource: what a client remembers about 401 and 403 answers.
+
+A wrong app key fails every call, and a key without a permission fails every call to that
+endpoint. Without memory, an ``up`` of 50 rules sends 50 requests that all fail the same way, and
+prints the same error 50 times. The gate:
+
+- lets the first request to each endpoint go alone (others to that endpoint wait for its answer),
+  so a refusal is learnt before a burst of calls repeats it;
+- after a 401 (``Unauthorized``) refuses every further call of this client at once, and after a 403
+  (``AccessDenied``) every further call to that endpoint, without sending anything. The error raised
+  is the original one (same class, message, request_id), marked as not sent.
+
+One gate per ``FlashdutyClient``; the providers and look-ups share one client per key and base URL
+in a process, so that is one gate per key per process. Nothing is kept beyond the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .errors import AccessDenied, FlashdutyError, TransportError, Unauthorized
+
+NOT_SENT = "not sent: an earlier call with this key was refused the same way"
+
+
+class AuthGate:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._path_locks: dict[str, threading.Lock] = {}
+        self._answered: set[str] = set()  # endpoints that answered with anything but 401/403
+        self._unauthorized: FlashdutyError | None = None
+        self._denied: dict[str, FlashdutyError] = {}
+
+    def refusal(self, path: str) -> FlashdutyError | None:
+        """The remembered refusal that applies to ``path``, as a fresh error, or None."""
+        with self._lock:
+            known = self._unauthorized or self._denied.get(path)
+        if known is None:
+            return None
+        message = f"{known.message} ({NOT_SENT})" if known.message else NOT_SENT
+        return type(known)(known.code, message, known.request_id, known.status, path=path)
+
+    @contextmanager
+    def attempt(self, path: str) -> Iterator[None]:
+        """Around one request to ``path``: raises a remembered refusal instead of sending, and
+        holds back concurrent first requests to an endpoint until it has answered once."""
+        refused = self.refusal(path)
+        if refused is not None:
+            raise refused
+        with self._lock:
+            answered = path in self._answered
+            lock = self._path_locks.setdefault(path, threading.Lock())
+        if answered:
+            yield
+            return
+        with lock:
+            refused = self.refusal(path)
+            if refused is not None:
+                raise refused
+            yield
+
+    def observe(self, path: str, failure: FlashdutyError | None) -> None:
+        """Record the outcome of a request to ``path`` (None: it succeeded)."""
+        with self._lock:
+            if isinstance(failure, Unauthorized):
+                self._unauthorized = self._unauthorized or failure
+            elif isinstance(failure, AccessDenied):
+                self._denied.setdefault(path, failure)
+            elif not isinstance(failure, TransportError):  # the server answered, and let us in
+                self._answered.add(path)
