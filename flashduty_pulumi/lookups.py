@@ -12,13 +12,14 @@ environment).
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Iterable
-from typing import TypeVar
+from typing import TypeVar, cast
 
 import pulumi
 
-from .client import FlashdutyClient
+from .client import FlashdutyClient, FlashdutyError
 from .models import ListChannelsRequest, MemberListRequest, TeamListRequest, TemplateListRequest
 from .models.defaults import PRESET_TEMPLATE_ID
 
@@ -30,8 +31,28 @@ _LOCK = threading.Lock()
 _CLIENTS: dict[tuple[str, str], FlashdutyClient] = {}
 
 
-class LookupFailed(LookupError):
-    """No object, or more than one, matched a look-up exactly."""
+class LookupFailed(pulumi.RunError, LookupError):
+    """No object, or more than one, matched a look-up exactly; or the API call behind it failed.
+
+    A ``pulumi.RunError``, so a program that does not catch it fails with this one message (no
+    Python traceback): a wrong app key reads as "Flashduty did not accept the app key".
+    """
+
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def _reported(fn: F) -> F:
+    """API failures inside a look-up become one ``LookupFailed`` naming the look-up."""
+
+    @functools.wraps(fn)
+    def inner(wanted: str, *args: object, **kwargs: object) -> object:
+        try:
+            return fn(wanted, *args, **kwargs)
+        except FlashdutyError as exc:
+            raise LookupFailed(f"{fn.__name__}({wanted!r}) failed: {exc}") from None
+
+    return cast(F, inner)
 
 
 def _client(client: FlashdutyClient | None) -> FlashdutyClient:
@@ -72,6 +93,7 @@ def _one(
     return found[0]
 
 
+@_reported
 def lookup_channel(name: str, *, client: FlashdutyClient | None = None) -> int:
     """The ``channel_id`` of the channel called ``name``."""
     c = _client(client)
@@ -86,6 +108,7 @@ def lookup_channel(name: str, *, client: FlashdutyClient | None = None) -> int:
     return item.channel_id
 
 
+@_reported
 def lookup_member(email: str, *, client: FlashdutyClient | None = None) -> int:
     """The ``member_id`` (what escalation targets put in ``person_ids``) of the member with ``email``."""
     c = _client(client)
@@ -101,6 +124,7 @@ def lookup_member(email: str, *, client: FlashdutyClient | None = None) -> int:
     return item.member_id
 
 
+@_reported
 def lookup_team(name: str, *, client: FlashdutyClient | None = None) -> int:
     """The ``team_id`` of the team called ``name``."""
     c = _client(client)
@@ -115,6 +139,7 @@ def lookup_team(name: str, *, client: FlashdutyClient | None = None) -> int:
     return item.team_id
 
 
+@_reported
 def lookup_template(name: str, *, client: FlashdutyClient | None = None) -> str:
     """The ``template_id`` (24-hex) of the notification template called ``name``.
 
