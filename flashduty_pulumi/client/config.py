@@ -78,7 +78,7 @@ class ClientConfig:
         url = base_url or env.get(ENV_BASE_URL, "") or DEFAULT_BASE_URL
         if retry is None:
             retry = RetryPolicy(
-                max_retries=_env_int(env, ENV_MAX_RETRIES, RetryPolicy.max_retries),
+                max_retries=env_int(env, ENV_MAX_RETRIES, RetryPolicy.max_retries),
                 deadline=_env_float(env, ENV_RETRY_DEADLINE, RetryPolicy.deadline),
             )
         return cls(
@@ -119,7 +119,8 @@ def _env_float(env: Mapping[str, Any], name: str, default: float) -> float:
     return value
 
 
-def _env_int(env: Mapping[str, Any], name: str, default: int) -> int:
+def env_int(env: Mapping[str, Any], name: str, default: int) -> int:
+    """A non-negative whole number from the environment, ``default`` when unset or empty."""
     raw = env.get(name)
     if raw in (None, ""):
         return default

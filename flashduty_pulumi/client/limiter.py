@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
-from .errors import ConfigurationError
+from .config import env_int
 
 DEFAULT_PER_SECOND = 50
 DEFAULT_PER_MINUTE = 1000
@@ -137,21 +137,8 @@ class RateLimiter:
 def limiter_from_env(environ: Mapping[str, str] | None = None) -> RateLimiter:
     env = os.environ if environ is None else environ
     return RateLimiter(
-        _limit(env, ENV_PER_SECOND, DEFAULT_PER_SECOND), _limit(env, ENV_PER_MINUTE, DEFAULT_PER_MINUTE)
+        env_int(env, ENV_PER_SECOND, DEFAULT_PER_SECOND), env_int(env, ENV_PER_MINUTE, DEFAULT_PER_MINUTE)
     )
-
-
-def _limit(env: Mapping[str, str], name: str, default: int) -> int:
-    raw = env.get(name, "")
-    if raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name}={raw!r} is not a whole number") from None
-    if value < 0:
-        raise ConfigurationError(f"{name} must not be negative, got {raw!r}")
-    return value
 
 
 _process_lock = threading.Lock()
