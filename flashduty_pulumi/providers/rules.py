@@ -357,7 +357,8 @@ class RuleProvider(FlashdutyProvider):
         channel, name = self._channel(api), str(api["rule_name"])
         ids = ", ".join(r.rule_id for r in found)
         if len(found) > 1 or self.live_inputs(found[0].as_inputs()) != api:
-            several = f"{len(found)} {self.kind}s" if len(found) > 1 else f"a {self.kind}"
+            article = "an" if self.kind[0] in "aeiou" else "a"
+            several = f"{len(found)} {self.kind}s" if len(found) > 1 else f"{article} {self.kind}"
             raise ProviderError(
                 f"channel {channel} already has {several} named {name!r} ({ids}) with other settings, and "
                 "rule names must be unique in a channel, so no second one was created. Rename this rule, "
