@@ -4,8 +4,9 @@ A wrong app key fails every call, and a key without a permission fails every cal
 endpoint. Without memory, an ``up`` of 50 rules sends 50 requests that all fail the same way, and
 prints the same error 50 times. The gate:
 
-- lets the first request to each endpoint go alone (others to that endpoint wait for its answer),
-  so a refusal is learnt before a burst of calls repeats it;
+- lets the first request of the client go alone (every other request waits for its answer), and
+  then the first request to each endpoint (others to that endpoint wait), so a refusal is learnt
+  before a burst of concurrent calls repeats it;
 - after a 401 (``Unauthorized``) refuses every further call of this client at once, and after a 403
   (``AccessDenied``) every further call to that endpoint, without sending anything. The error raised
   is the original one (same class, message, request_id), marked as not sent.
@@ -28,6 +29,8 @@ NOT_SENT = "not sent: an earlier call with this key was refused the same way"
 class AuthGate:
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._key_lock = threading.Lock()
+        self._key_answered = False  # some request got an answer other than 401
         self._path_locks: dict[str, threading.Lock] = {}
         self._answered: set[str] = set()  # endpoints that answered with anything but 401/403
         self._unauthorized: FlashdutyError | None = None
@@ -50,6 +53,18 @@ class AuthGate:
         if refused is not None:
             raise refused
         with self._lock:
+            key_answered = self._key_answered
+        if not key_answered:
+            # The key has not been seen to work yet: one request at a time.
+            with self._key_lock, self._path(path):
+                yield
+            return
+        with self._path(path):
+            yield
+
+    @contextmanager
+    def _path(self, path: str) -> Iterator[None]:
+        with self._lock:
             answered = path in self._answered
             lock = self._path_locks.setdefault(path, threading.Lock())
         if answered:
@@ -67,6 +82,8 @@ class AuthGate:
             if isinstance(failure, Unauthorized):
                 self._unauthorized = self._unauthorized or failure
             elif isinstance(failure, AccessDenied):
+                self._key_answered = True  # known key, missing permission
                 self._denied.setdefault(path, failure)
             elif not isinstance(failure, TransportError):  # the server answered, and let us in
+                self._key_answered = True
                 self._answered.add(path)

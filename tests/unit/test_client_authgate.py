@@ -37,8 +37,9 @@ def client(status_for: dict[str, int]) -> tuple[FlashdutyClient, list[str]]:
 
 def test_a_wrong_key_costs_one_request_however_many_calls_race() -> None:
     c, seen = client({"/channel/escalate/rule/list": 401, "/channel/silence/rule/list": 401})
+    calls = [lambda: c.escalation_rule_list(1), lambda: c.silence_rule_list(1)] * 8
     with ThreadPoolExecutor(8) as pool:
-        errors = list(pool.map(lambda _: _raises(lambda: c.escalation_rule_list(1)), range(16)))
+        errors = list(pool.map(lambda call: _raises(call), calls))
     assert len(seen) == 1
     assert all(isinstance(e, Unauthorized) and e.request_id == "rid-401" for e in errors)
     assert sum(NOT_SENT in str(e) for e in errors) == 15
