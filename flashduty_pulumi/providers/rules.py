@@ -72,8 +72,10 @@ _OBJECT_ID_CHARS = frozenset("0123456789abcdefABCDEF")
 LIST_CACHE_SECONDS = 5.0
 # How long a channel's rule list answers the name look-ups of further creates (``_same_named``).
 # The look-up is there for rules an interrupted earlier run left behind, which exist before this run
-# starts; a list fetched during the run sees them all.
-NAME_LIST_SECONDS = 60.0
+# starts; a list fetched during the run sees them all. It must outlast the run: 500 rules take more
+# than a minute at 1,000 calls/min, and a list that expired mid-run was fetched again for every
+# channel, adding calls to a run already bound by the per-minute limit.
+NAME_LIST_SECONDS = 600.0
 
 
 class ListCache:
