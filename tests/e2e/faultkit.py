@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -253,6 +254,30 @@ def _cmdline(pid: int) -> str:
         return ""
 
 
+def descendants(pid: int) -> list[int]:
+    kids = _children()
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in kids.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL ``pid`` and every process under it. The CLI starts its plugins (language host,
+    providers) in process groups of their own, so killing its group alone would orphan them: the
+    CLI is frozen first (it can start nothing more), then everything under it is killed by PID."""
+    try:
+        os.kill(pid, signal.SIGSTOP)
+    except ProcessLookupError:
+        return
+    for victim in [*descendants(pid), pid]:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+
+
 class UpProcess:
     """``pulumi up`` started in the background (its own process group), to interrupt it."""
 
@@ -277,19 +302,9 @@ class UpProcess:
             start_new_session=True,
         )
 
-    def descendants(self) -> list[int]:
-        kids = _children()
-        out: list[int] = []
-        todo = [self.proc.pid]
-        while todo:
-            for child in kids.get(todo.pop(), []):
-                out.append(child)
-                todo.append(child)
-        return out
-
     def provider_pids(self) -> list[int]:
         """The dynamic provider process (``python -m pulumi.dynamic``) under this up."""
-        return [pid for pid in self.descendants() if "pulumi.dynamic" in _cmdline(pid)]
+        return [pid for pid in descendants(self.proc.pid) if "pulumi.dynamic" in _cmdline(pid)]
 
     def kill_provider(self) -> list[int]:
         victims = self.provider_pids()
@@ -299,7 +314,7 @@ class UpProcess:
 
     def kill_cli(self) -> None:
         """SIGKILL the CLI and everything under it (a cancelled CI job)."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
+        kill_tree(self.proc.pid)
 
     def wait(self, timeout: float = 180) -> tuple[int, str]:
         out, err = self.proc.communicate(timeout=timeout)
