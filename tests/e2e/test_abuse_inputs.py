@@ -59,8 +59,8 @@ def _preview(stack: Stack, bad: Bad) -> str | None:
     The CLI prints a check failure within a second or two, and then spends five more seconds
     shutting the language host down (the engine waits that long for a plugin that has already
     exited). So the output is read as it comes, and the CLI is stopped once the refusal, with the
-    field's path, has been printed; ``test_a_refused_preview_fails_the_command`` shows that such a
-    preview does end in failure."""
+    field's path, has been printed (that such a preview ends in failure, exit code and all, is
+    tests/e2e/test_validation.py's job)."""
     stack.declare({"kind": bad.kind, "name": "bad", "args": json.loads(json.dumps(bad.inputs()))})
     cmd = [str(stack.bin / "pulumi"), "preview", "--non-interactive", "--stack", stack.name]
     proc = subprocess.Popen(
@@ -90,19 +90,6 @@ def _preview(stack: Stack, bad: Bad) -> str | None:
     if not _python_level(bad) and "Traceback" in output:
         return f"{bad}: a check failure must read as one, not as a crash"
     return None
-
-
-def test_a_refused_preview_fails_the_command(emu: EmulatorProcess, new_stack: Any) -> None:
-    """One case per resource kind, run to the end: the preview exits non-zero."""
-    stack: Stack = new_stack()
-    seq = last(emu)
-    for kind in ("EscalationRule", "SilenceRule", "RoutingRule"):
-        bad = next(b for b in BAD_INPUTS if b.kind == kind and not _python_level(b))
-        stack.declare({"kind": bad.kind, "name": "bad", "args": json.loads(json.dumps(bad.inputs()))})
-        result = stack.preview(check=False)
-        assert result.returncode != 0, str(result)
-        assert bad.path in "\n".join(result.diagnostics("error")), str(result)
-    assert emu.requests(seq) == []
 
 
 def test_every_bad_input_is_refused_at_preview_naming_its_field(emu: EmulatorProcess, tmp_path: Path) -> None:
@@ -204,7 +191,7 @@ def test_a_window_that_expires_after_up_leaves_the_rule_manageable(
 ) -> None:
     started = time.monotonic()
     stack: Stack = new_stack()
-    end = int(time.time()) + 6
+    end = int(time.time()) + 4
     stack.declare(_silence(end))
     stack.up()
     time.sleep(max(0.0, end - time.time()) + 1)  # the window is now over

@@ -161,8 +161,7 @@ def test_webhook_tokens_and_the_app_key_stay_secret_everywhere(
     # The most verbose levels, to stderr and to log files (only the engine's own Configure line,
     # which holds no webhook token, is tolerated for the app key).
     stack.write_program(program(token=LITERAL_2))
-    cli.run("preview", "--logtostderr", "--logflow", "-v=11", tolerate=ENGINE_CONFIG_LOG)
-    cli.run("preview", "--logflow", "-v=9")
+    cli.run("preview", "--logtostderr", "--logflow", "-v=9", tolerate=ENGINE_CONFIG_LOG)
     cli.run("destroy", "--yes", "--skip-preview", "--logflow", "-v=9")
     assert console.escalation_rules(PAYMENTS_ID) == []
 
