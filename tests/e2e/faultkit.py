@@ -20,6 +20,7 @@ import json
 import os
 import signal
 import subprocess
+import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -281,7 +282,8 @@ def kill_tree(pid: int) -> None:
 
 
 class UpProcess:
-    """``pulumi up`` started in the background (its own process group), to interrupt it."""
+    """``pulumi up`` started in the background, to interrupt it. Its output is drained as it comes
+    (a full pipe must never be what stalls the run)."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
@@ -299,10 +301,17 @@ class UpProcess:
             cwd=stack.program,
             env=stack.env,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=True,
         )
+        self._output: list[str] = []
+        self._reader = threading.Thread(target=self._drain, name="up-output", daemon=True)
+        self._reader.start()
+
+    def _drain(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self._output.append(line)
 
     def provider_pids(self) -> list[int]:
         """The dynamic provider process (``python -m pulumi.dynamic``) under this up."""
@@ -319,8 +328,9 @@ class UpProcess:
         kill_tree(self.proc.pid)
 
     def wait(self, timeout: float = 180) -> tuple[int, str]:
-        out, err = self.proc.communicate(timeout=timeout)
-        text = out + err
+        self.proc.wait(timeout=timeout)
+        self._reader.join(timeout=10)
+        text = "".join(self._output)
         assert self.stack.app_key not in text, "the app key leaked into the interrupted up's output"
         return self.proc.returncode, text
 
