@@ -55,8 +55,10 @@ def main() -> None:
         failed = sum(1 for r in log if r["status"] == 503)
         print("30% of requests fail with 503 (seed 7): 300 calls, 4 threads")
         print(f"  {len(log)} requests sent, {failed} answered 503 ({failed / len(log):.0%}),")
-        print(f"  {client.retry_count} retries, {300 - errors} of 300 calls succeeded, "
-              f"{errors} errors reached the caller, {seconds:.1f} s")
+        print(
+            f"  {client.retry_count} retries, {300 - errors} of 300 calls succeeded, "
+            f"{errors} errors reached the caller, {seconds:.1f} s"
+        )
 
 
 if __name__ == "__main__":
