@@ -69,6 +69,17 @@ def settle(emu: EmulatorProcess, converged: Converged) -> tuple[int, int]:
     return live, in_state
 
 
+def repair_checkpoint(stack: Stack) -> int:
+    """A CLI killed while it writes the checkpoint to a file backend can leave the checkpoint's
+    metadata sidecar (``<stack>.json.attrs``) empty; every command then fails with `failed to load
+    checkpoint: EOF` although the checkpoint itself is whole. The README's recovery: delete the empty
+    sidecar. Returns how many were removed (usually 0: the kill rarely lands in that write)."""
+    empty = [p for p in (stack.workdir / "backend").rglob("*.json.attrs") if p.stat().st_size == 0]
+    for path in empty:
+        path.unlink()
+    return len(empty)
+
+
 def test_provider_killed_mid_up(emu: EmulatorProcess, console: Console, tmp_path: Path) -> None:
     started = time.monotonic()
     stack, converged, up, seq = interrupted(emu, console, tmp_path)
@@ -81,9 +92,11 @@ def test_provider_killed_mid_up(emu: EmulatorProcess, console: Console, tmp_path
     assert 0 < live < 50, f"the kill should land half-way: {live} rules made"
 
     again = converged.scan(stack.up())
-    took_over = sum(1 for d in again.diagnostics() if TOOK_OVER in d)
+    facts = converged.check()  # first: a duplicate or a lost rule is the failure that matters
+    # The provider's warnings reach the engine through its stderr, where lines written at the same
+    # moment can arrive as one diagnostic: count the sentences, not the diagnostics.
+    took_over = sum(d.count(TOOK_OVER) for d in again.diagnostics())
     assert took_over == unrecorded, f"{unrecorded} rules were made but not recorded; {took_over} taken over"
-    facts = converged.check()
     MATRIX.record(
         "dynamic provider SIGKILLed, then `up`",
         "converged, no duplicate, nothing lost",
@@ -101,6 +114,7 @@ def test_cli_killed_mid_up(emu: EmulatorProcess, console: Console, tmp_path: Pat
     stack, converged, up, seq = interrupted(emu, console, tmp_path)
     up.kill_cli()
     up.wait()
+    repaired = repair_checkpoint(stack)
     live, in_state = settle(emu, converged)
     pending = stack.run("stack", "export", "--stack", stack.name).stdout.count('"type": "creating"')
 
@@ -109,9 +123,9 @@ def test_cli_killed_mid_up(emu: EmulatorProcess, console: Console, tmp_path: Pat
     stack.run("cancel", "--yes", "--stack", stack.name)
     again = converged.scan(stack.up())
     assert "pending operations" in "\n".join(again.diagnostics()) or pending == 0
-    took_over = sum(1 for d in again.diagnostics() if TOOK_OVER in d)
-    assert took_over == live - in_state
     facts = converged.check()
+    took_over = sum(d.count(TOOK_OVER) for d in again.diagnostics())
+    assert took_over == live - in_state, f"{live - in_state} made but not recorded; {took_over} taken over"
     MATRIX.record(
         "CLI SIGKILLed (cancelled job), `pulumi cancel`, then `up`",
         "converged, no duplicate, nothing lost",
@@ -119,6 +133,7 @@ def test_cli_killed_mid_up(emu: EmulatorProcess, console: Console, tmp_path: Pat
         made_before_kill=live,
         recorded=in_state,
         pending_creates=pending,
+        empty_attrs_removed=repaired,
         taken_over=took_over,
         **fault_facts(emu, seq),
         **facts,
