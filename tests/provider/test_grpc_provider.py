@@ -7,6 +7,7 @@ through create -> preview (no diff) -> refresh (no change) -> update -> replace 
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -157,7 +158,12 @@ def test_retain_warning_reaches_the_engine(proc: ProviderProcess, emu: EmulatorP
     res = ManagedResource(proc, RoutingRuleProvider(), TOKEN + "RoutingRule", "kept")
     res.up({**ROUTE, "delete_behavior": "retain"})
     res.destroy()
-    assert f"the routing rule of integration {INTEGRATION} was left in Flashduty" in proc.stderr
+    # stderr is drained by a reader thread, which may not have caught up when destroy returns.
+    wanted = f"the routing rule of integration {INTEGRATION} was left in Flashduty"
+    deadline = time.monotonic() + 10
+    while wanted not in proc.stderr and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert wanted in proc.stderr
     assert emu.call("/route/info", {"integration_id": INTEGRATION}) is not None
 
 
