@@ -10,14 +10,15 @@
 #   4. the official installer, where the network allows it.
 # Prints the directory holding `pulumi` as the only line on stdout; progress goes to stderr.
 #
-# Why 3.259.0: it is the newest pkg/v3 (the CLI's module) whose source the Go module proxy reachable
-# here serves (3.260.0 and later answer 403). The Python language host left the sdk/v3 module for a module of its own after v3.79.0, and
-# that module has no tags and is not served, so the host is built from sdk/v3@v3.79.0, the last
+# Why 3.276.0: it is the newest pkg/v3 (the CLI's module) whose source the Go module proxy reachable
+# here serves (its version list has no 3.261-3.273). A CLI newer than the SDK is the supported
+# direction. The Python language host left the sdk/v3 module for a module of its own after v3.79.0,
+# and that module has no tags and is not served, so the host is built from sdk/v3@v3.79.0, the last
 # release that carries it. The engine/language-host protocol is backward compatible (the engine
 # also drives separately released hosts such as Java and YAML), and the tests exercise this pairing.
 set -euo pipefail
 
-V="${PULUMI_VERSION:-3.259.0}"
+V="${PULUMI_VERSION:-3.276.0}"
 HOST_V="${PULUMI_PYTHON_HOST_VERSION:-3.79.0}"
 CACHE_ROOT="${FLASHDUTY_PULUMI_CACHE:-$HOME/.cache/flashduty-pulumi}"
 OUT="$CACHE_ROOT/pulumi-$V"
