@@ -17,6 +17,10 @@ backend), each command starting with the server's rate-limit windows empty:
    it started (of which the program and the provider's RPCs), and the Create RPC's time;
 2. ``pulumi preview --expect-no-changes`` of the unchanged stack: wall time, API calls, CPU;
 3. ``pulumi refresh --expect-no-changes``: wall time, API calls (of which list calls), per rule;
+3b. the reference rows, in the same run: the same three commands over N no-op dynamic resources
+   with the same inputs (``benchmarks/noop``: Pulumi's own floor), and the floor of a provider that
+   creates a rule with 1 API call (the Terraform provider's count) under the API's limits; then our
+   figures as ratios to them (up against the larger of its API-limit floor and the no-op up);
 4. ``pulumi up`` from empty again with ``--latency-ms`` (default 100) added to every request, as
    against a distant API: the provider process serves at most 4 RPCs at once, so the rate is
    bounded by about 4 requests per round trip (``--latency-ms 0`` skips this);
@@ -204,8 +208,16 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def new_stack(emu: EmulatorProcess, n: int, n_channels: int, directory: Path, env: dict[str, str]) -> Stack:
-    """A fresh emulator (seed plus ``n_channels`` channels) and a stack declaring ``n`` rules."""
+def new_stack(
+    emu: EmulatorProcess,
+    n: int,
+    n_channels: int,
+    directory: Path,
+    env: dict[str, str],
+    program: str = "program",
+) -> Stack:
+    """A fresh emulator (seed plus ``n_channels`` channels) and a stack declaring ``n`` rules
+    (``program``: ``benchmarks/program``, or ``benchmarks/noop`` for the same inputs as no-ops)."""
     emu.reset()
     channels = channel_ids(n_channels)
     emu.seed(
@@ -215,7 +227,7 @@ def new_stack(emu: EmulatorProcess, n: int, n_channels: int, directory: Path, en
         ]
     )
     stack = Stack(directory, emu.base_url, emu.app_key, name=f"bench{n}", extra_env=env)
-    shutil.copy(HERE / "program" / "__main__.py", stack.program / "__main__.py")
+    shutil.copy(HERE / program / "__main__.py", stack.program / "__main__.py")
     stack.write_json("rules.json", rules(n, channels))
     return stack
 
@@ -235,6 +247,7 @@ def up_figures(v: dict[str, Any], prefix: str, n: int, result: Any, log: list[di
     v[f"{prefix}: best rate the limits allow /s"] = (len(log) - 1) / best if best else float("nan")
     v[f"{prefix}: share of binding limit %"] = 100 * best / span if span else float("nan")
     v[f"{prefix}: binding limit"] = binding
+    v[f"{prefix}: API-limit floor s"] = best
 
 
 def _in_flight(log: list[dict[str, Any]]) -> float:
@@ -292,6 +305,25 @@ def bench_cli(
     v["refresh: calls per rule"] = len(log) / n
     v["refresh: list calls"] = sum(paths[p] for p in LIST_PATHS)
     v["refresh: 429 sent by server"] = sum(1 for r in log if r["status"] == 429)
+
+    # The reference rows, measured in the same run: N no-op dynamic resources with the same inputs
+    # (Pulumi's own floor), and a provider that creates a rule in 1 call (the Terraform provider's
+    # count), whose floor is what the API's limits allow for N calls.
+    noop = new_stack(emu, n, n_channels, work / f"stack-{n}-noop", env, program="noop")
+    _, noop_up, *_ = cli_phase(noop, emu, stats_root, "noop-up", "up")
+    _, noop_preview, *_ = cli_phase(noop, emu, stats_root, "noop-preview", "preview", "--expect-no-changes")
+    _, noop_refresh, *_ = cli_phase(noop, emu, stats_root, "noop-refresh", "refresh", "--expect-no-changes")
+    one_call_floor, _ = ideal_span(n)
+    v["floor: no-op up wall s"] = noop_up
+    v["floor: no-op preview wall s"] = noop_preview
+    v["floor: no-op refresh wall s"] = noop_refresh
+    v["1 call per rule: API calls"] = n
+    v["1 call per rule: API-limit floor s"] = one_call_floor
+    v["1 call per rule: wall floor s"] = max(one_call_floor, noop_up)
+    v["ratio: up / max(API floor, no-op up)"] = v["up: wall s"] / max(v["up: API-limit floor s"], noop_up)
+    v["ratio: up calls / 1 call per rule"] = v["up: API calls"] / n
+    v["ratio: preview / no-op preview"] = v["preview: wall s"] / noop_preview
+    v["ratio: refresh / no-op refresh"] = v["refresh: wall s"] / noop_refresh
 
     # 1b. up from empty again, each API request 100 ms slower (a distant API)
     if latency_ms:
