@@ -6,6 +6,8 @@
 
 The app key comes from the environment (FLASHDUTY_APP_KEY, or the variable ``--app-key-env``
 names), never from the command line, where shell history and process listings would keep it.
+
+    flashduty-pulumi simulate | test | lint | snapshot ...   (see flashduty_pulumi/simulate)
 """
 
 from __future__ import annotations
@@ -114,7 +116,21 @@ def _parser() -> argparse.ArgumentParser:
         metavar="STACK",
         help="store the webhook secrets in this existing stack's config (runs `pulumi config set --secret`)",
     )
+    _add_simulator_commands(sub)
     return parser
+
+
+def _add_simulator_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """simulate, test, lint and snapshot (flashduty_pulumi.simulate.commands)."""
+    from .simulate.commands import add_commands
+
+    add_commands(sub)
+
+
+def _run_simulator_command(args: argparse.Namespace) -> int | None:
+    from .simulate.commands import COMMANDS, run_command
+
+    return run_command(args) if args.command in COMMANDS else None
 
 
 def _positive_int(text: str) -> int:
@@ -220,7 +236,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
         return export(args)
-    return EXIT_USAGE  # pragma: no cover (argparse requires a command)
+    code = _run_simulator_command(args)
+    return EXIT_USAGE if code is None else code  # pragma: no cover (argparse requires a command)
 
 
 if __name__ == "__main__":

@@ -7,15 +7,23 @@
     else          exact, case-sensitive
 
 The form is decided by ``classify`` alone, so the matcher and lint always agree on it.
+
+Regular expressions: with the optional ``google-re2`` package (the ``simulate`` extra) patterns
+are compiled and matched by RE2 itself, so exactly what the server accepts is accepted. Without it
+Python's ``re`` runs them, after refusing the constructs RE2 lacks (lookaround, backreferences,
+atomic groups, conditionals, possessive quantifiers); what remains behaves the same in both for
+ordinary patterns.
 """
 
 from __future__ import annotations
 
 import functools
+import importlib
 import ipaddress
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 __all__ = ["Form", "ValueError_", "classify", "compile_value", "re2_problem"]
 
@@ -28,6 +36,19 @@ _RE2_UNSUPPORTED = (
     (re.compile(r"\(\?\("), "conditionals (?( are not RE2"),
     (re.compile(r"(?<!\\)[*+?}]\+"), "possessive quantifiers (*+ ++ ?+) are not RE2"),
 )
+
+
+def _load_re2() -> Any:
+    try:
+        module = importlib.import_module("re2")
+    except ImportError:
+        return None
+    options = module.Options()
+    options.log_errors = False  # errors are reported by us, not printed by the library
+    return module, options
+
+
+_RE2: Any = _load_re2()
 
 _NUM = re.compile(r"num:(gt|ge|lt|le):(.+)")
 _OPS: dict[str, Callable[[float, float], bool]] = {
@@ -62,6 +83,14 @@ def classify(val: str) -> Form:
 
 def re2_problem(pattern: str) -> str | None:
     """Why ``pattern`` is not a valid RE2 expression, or None."""
+    if _RE2 is not None:
+        module, options = _RE2
+        try:
+            module.compile(pattern, options)
+        except module.error as exc:
+            reason = exc.args[0].decode() if exc.args and isinstance(exc.args[0], bytes) else str(exc)
+            return f"is not valid RE2: {reason}"
+        return None
     for construct, why in _RE2_UNSUPPORTED:
         if construct.search(pattern):
             return why
@@ -90,7 +119,7 @@ def compile_value(val: str) -> Callable[[str], bool]:
         problem = re2_problem(form.text)
         if problem:
             raise ValueError_(f"regex {val!r} {problem}")
-        rx = re.compile(_to_python(form.text))
+        rx = _RE2[0].compile(form.text, _RE2[1]) if _RE2 is not None else re.compile(_to_python(form.text))
         return lambda v: rx.search(v) is not None
     if form.kind == "wildcard":
         if val == "*":
