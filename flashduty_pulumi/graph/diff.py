@@ -99,7 +99,7 @@ def _layer_changes(label: str, key: str, old: dict[str, Any], new: dict[str, Any
 
 
 def _rule_changes(
-    kind: str, old_doc: dict[str, Any], new_doc: dict[str, Any], names: dict[str, str]
+    kind: str, old_doc: dict[str, Any], new_doc: dict[str, Any], names: dict[str, str], managed: set[str]
 ) -> list[Change]:
     def by_name(doc: dict[str, Any]) -> dict[tuple[str, str], dict[str, Any]]:
         return {(str(r["channel_id"]), r.get("rule_name", "")): r for r in doc.get(f"{kind}_rules", [])}
@@ -119,8 +119,7 @@ def _rule_changes(
         if kind == "escalation":
             out += _layer_changes(label, key, before, rule)
     # A live rule the program does not declare is deleted by `pulumi up` only if this stack created
-    # it, which the configuration cannot tell: say so, in the channels the program manages.
-    managed = {cid for cid, _ in new}
+    # it, which the configuration cannot tell: say so, in the channels the program declares rules in.
     for (cid, name), _rule in old.items():
         if (cid, name) not in new and cid in managed:
             label = f"{names.get(cid, cid)}: {kind} rule {name!r}"
@@ -140,8 +139,10 @@ def changes(live: dict[str, Any], program: dict[str, Any]) -> list[Change]:
             out += _route_changes(iid, old[iid], route, names)
         else:
             out.append(_c("added", f"integration {iid}: routing rule added", f"int:{iid}"))
-    for kind in ("escalation", "silence"):
-        out += _rule_changes(kind, live, program, names)
+    kinds = ("escalation", "silence")
+    managed = {str(r["channel_id"]) for kind in kinds for r in program.get(f"{kind}_rules", [])}
+    for kind in kinds:
+        out += _rule_changes(kind, live, program, names, managed)
     return out
 
 
