@@ -97,7 +97,9 @@ def _parse(model: Any, data: Any, where: str) -> Any:
 
 
 def _list(doc: dict[str, Any], key: str) -> list[Any]:
-    value = doc.get(key) or []
+    value = doc.get(key)
+    if value is None:
+        return []
     if not isinstance(value, list):
         raise SnapshotError(f"{key}: must be a list, got {type(value).__name__}")
     return value
