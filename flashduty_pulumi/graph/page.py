@@ -42,9 +42,10 @@ script-src 'unsafe-inline'; img-src data:">
 <script>{js}</script>
 <script>
 (function () {{
-  var text = document.getElementById("graph-data").textContent;
-  var doc = FlashdutyGraph.parseJSON(text);
-  FlashdutyGraph.render(document.getElementById("graph"), doc, {options});
+  var started = performance.now(), root = document.getElementById("graph");
+  var doc = FlashdutyGraph.parseJSON(document.getElementById("graph-data").textContent);
+  FlashdutyGraph.render(root, doc, {options});
+  root.setAttribute("data-render-ms", (performance.now() - started).toFixed(1));
 }})();
 </script>
 </body>

@@ -8,6 +8,7 @@ exactly what the simulator's trace says, and collapse, search and screenshot as 
 from __future__ import annotations
 
 import base64
+import copy
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -384,3 +385,24 @@ def test_hostile_names_stay_text(browser: Browser, tmp_path: Path) -> None:
     assert '</script><img src=x onerror="document.title=1">' in loaded.texts(".channel > summary .name")
     assert loaded.page.locator("main img, main b").count() == 0
     assert loaded.page.title() == "Fixture account"
+
+
+def test_a_large_account_opens_folded_except_the_alert_path(browser: Browser, tmp_path: Path) -> None:
+    snap = fixture_snapshot()
+    for n in range(12):
+        cid = 7_000_000 + n
+        snap["channels"].append({"channel_id": cid, "channel_name": f"Extra {n}"})
+        rule = copy.deepcopy(snap["escalation_rules"][2])
+        snap["escalation_rules"].append(
+            {**rule, "rule_id": f"x{n:023d}", "channel_id": cid, "rule_name": f"Extra rule {n}"}
+        )
+    config = load_snapshot(snap)
+    alert, at = ALERTS["first case, business hours"]
+    loaded = open_page(browser, tmp_path, config, Simulator(config).route(alert, at=at))
+    page = loaded.page
+    assert page.locator("details.channel").count() == 15
+    assert page.locator("details.channel[open] > summary .name").all_inner_texts() == ["Payments"]
+    assert not page.locator(".rule .name", has_text="Extra rule 7").is_visible()
+    page.locator("input.search").fill("extra rule 7")
+    assert page.locator(".rule .name", has_text="Extra rule 7").is_visible(), "search opens what it finds"
+    assert loaded.messages == []

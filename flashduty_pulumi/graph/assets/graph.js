@@ -13,6 +13,7 @@
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";
   var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var FOLDED_ABOVE = 12; // channels; more than this and the page opens with channels folded
 
   /* JSON.parse that keeps 64-bit IDs exact: numbers beyond 2**53 come back as their decimal text. */
   function parseJSON(text) {
@@ -373,6 +374,12 @@
     root.appendChild(stage);
     if (doc.highlight) highlight(root, doc.highlight);
     applyChanges(root, doc.changes);
+    // A large account opens folded: channel headers only, except those an alert or a change marks.
+    var cards = root.querySelectorAll("details.channel");
+    if (cards.length > FOLDED_ABOVE) {
+      var marked = ".hl, .hl-stop, [class*='chg-']";
+      cards.forEach(function (d) { d.open = d.matches(marked) || !!d.querySelector(marked); });
+    }
     root.querySelectorAll("details").forEach(function (d) { d.addEventListener("toggle", function () { drawEdges(root); }); });
     if (!root.resizeHooked) {
       window.addEventListener("resize", function () { drawEdges(root); });
