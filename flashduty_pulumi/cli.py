@@ -8,6 +8,7 @@ The app key comes from the environment (FLASHDUTY_APP_KEY, or the variable ``--a
 names), never from the command line, where shell history and process listings would keep it.
 
     flashduty-pulumi simulate | test | lint | snapshot ...   (see flashduty_pulumi/simulate)
+    flashduty-pulumi graph --out FILE.html ...                 (see flashduty_pulumi/graph)
 """
 
 from __future__ import annotations
@@ -117,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
         help="store the webhook secrets in this existing stack's config (runs `pulumi config set --secret`)",
     )
     _add_simulator_commands(sub)
+    _add_graph_command(sub)
     return parser
 
 
@@ -236,8 +238,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
         return export(args)
+    if args.command == "graph":
+        from .graph.command import run_graph
+
+        return run_graph(args)
     code = _run_simulator_command(args)
     return EXIT_USAGE if code is None else code  # pragma: no cover (argparse requires a command)
+
+
+def _add_graph_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """graph: the alert path as one HTML file (flashduty_pulumi.graph.command)."""
+    from .graph.command import add_graph_command
+
+    add_graph_command(sub)
 
 
 if __name__ == "__main__":

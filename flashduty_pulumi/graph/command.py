@@ -36,7 +36,8 @@ def add_graph_command(sub: Any) -> None:
         "graph",
         help="draw the alert path (integrations -> routes -> channels -> rules -> people) as HTML",
         description="Write one self-contained HTML file (no network needed to open it) drawing the "
-        "alert path, optionally with one alert's path highlighted or a program's changes marked.",
+        "alert path, optionally with one alert's path highlighted or a program's changes marked. "
+        "With no source given, the live account is drawn.",
     )
     p.add_argument("--out", required=True, metavar="FILE.html", help="where to write the page")
     _source_args(p)

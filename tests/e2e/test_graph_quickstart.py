@@ -7,7 +7,6 @@ FLASHDUTY_UPDATE_SCREENSHOTS=1 to refresh the committed file.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 from collections.abc import Iterator
@@ -17,10 +16,10 @@ import pytest
 from playwright.sync_api import Browser, sync_playwright
 from pulumi_cli import REPO, Stack
 
+from flashduty_pulumi.cli import main
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 from flashduty_pulumi.graph.browser import chromium_path
-from flashduty_pulumi.graph.command import add_graph_command, run_graph
 
 SCREENSHOT = REPO / "docs" / "graph-quickstart.png"
 SCREENSHOT_MAX_BYTES = 200_000
@@ -31,9 +30,7 @@ AT = "2026-12-07T10:00:00+00:00"
 
 
 def graph(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    add_graph_command(parser.add_subparsers(dest="command"))
-    return run_graph(parser.parse_args(["graph", *argv]))
+    return main(["graph", *argv])
 
 
 @pytest.fixture(scope="module")
