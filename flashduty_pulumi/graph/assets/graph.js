@@ -59,9 +59,12 @@
     if (run && sorted.length > 2) return DAYS[sorted[0]] + "-" + DAYS[sorted[sorted.length - 1]];
     return sorted.map(function (d) { return DAYS[d]; }).join(",");
   }
+  var calendars = {}; // cal_id -> name, set by index()
+
   function windows(timeFilters) {
     return (timeFilters || []).map(function (t) {
-      var when = t.cal_id ? "calendar " + t.cal_id + (t.is_off ? " (days off)" : " (work days)") : days(t.repeat);
+      var cal = calendars[t.cal_id] || t.cal_id;
+      var when = t.cal_id ? "calendar " + cal + (t.is_off ? " (days off)" : " (work days)") : days(t.repeat);
       return when + " " + (t.start || "00:00") + "-" + (t.end || "24:00");
     }).join("; ");
   }
@@ -88,6 +91,8 @@
     list(doc.schedules).forEach(function (s) { names.schedule[id(s.schedule_id)] = s.schedule_name; });
     list(doc.channels).forEach(function (c) { names.channel[id(c.channel_id)] = c.channel_name; });
     list(doc.integrations).forEach(function (i) { names.integration[id(i.integration_id)] = i.integration_name; });
+    calendars = {};
+    list(doc.calendars).forEach(function (c) { if (c.cal_name) calendars[c.cal_id] = c.cal_name; });
     var byChannel = {};
     function channel(cid) {
       cid = id(cid);
