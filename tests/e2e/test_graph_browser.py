@@ -233,14 +233,14 @@ def test_page_loads_offline_and_shows_every_object(browser: Browser, tmp_path: P
     for name in ("Business hours", "Around the clock", "Checkout on-call", "Nightly backup", "Deploy freeze"):
         assert name in loaded.texts(".rule .name")
     for who in (
-        "Bob Martin",
-        "Carol Diaz",
-        "Dana Exact",
+        "Bob Martin <bob@example.com>",
+        "Carol Diaz <carol@example.com>",
+        "Dana Exact <dana@example.com>",
         "oncall@example.com",
-        "team SRE",
+        "team SRE: Alice Chen, Bob Martin, Carol Diaz",  # Alice is paged only through her team
         "schedule Checkout rota",
     ):
-        assert who in text, who
+        assert who in loaded.texts(".chip"), who
     assert "webhook feishu ops-room" in text
     assert "(unknown)" not in text, "an ID did not resolve to its name (Dana's is 2**53+1: exact IDs)"
     assert len(loaded.page.locator(".case").all()) == 4  # three cases and the default

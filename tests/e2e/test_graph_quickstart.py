@@ -75,7 +75,9 @@ def test_quickstart_picture_from_the_live_account(
     # The alert: case 1 -> Payments -> "Business hours" -> the SRE team first.
     assert page.locator(".case.hl .num").all_inner_texts() == ["#1"]
     assert page.locator(".rule.escalation.hl .name").all_inner_texts() == ["Business hours"]
-    assert page.locator(".chip.hl-first").all_inner_texts() == ["team SRE"]
+    assert page.locator(".chip.hl-first").all_inner_texts() == [
+        "team SRE: Alice Chen, Bob Martin, Carol Diaz"
+    ]
 
     png = page.screenshot()
     page.close()
@@ -88,7 +90,9 @@ def test_quickstart_picture_from_the_live_account(
     assert committed[16:24] == png[16:24]
 
 
-def test_diff_of_an_edited_program_against_the_live_account(quickstart: Stack, tmp_path: Path) -> None:
+def test_diff_of_an_edited_program_against_the_live_account(
+    quickstart: Stack, browser: Browser, tmp_path: Path
+) -> None:
     program = tmp_path / "edited"
     shutil.copytree(REPO / "examples" / "quickstart", program)
     main = program / "__main__.py"
@@ -108,7 +112,13 @@ def test_diff_of_an_edited_program_against_the_live_account(quickstart: Stack, t
         in md
     )
     assert md.startswith("**Flashduty:** 3 change(s)"), md
-    assert '"change":"changed","key":"layer:' in out.read_text(encoding="utf-8")  # marked on the picture
+    page = browser.new_page()
+    page.goto(out.as_uri())
+    page.wait_for_selector("main[data-ready=true]")
+    assert page.locator(".changes li").count() == 3
+    assert page.locator(".layer.chg-changed").count() == 1  # layer 1 of "Business hours"
+    assert page.locator(".rule.chg-added .name").all_inner_texts() == ["ChatOps, always"]
+    page.close()
 
 
 def test_diff_needs_a_program(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

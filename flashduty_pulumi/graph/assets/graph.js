@@ -13,6 +13,7 @@
   "use strict";
   var SVGNS = "http://www.w3.org/2000/svg";
   var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  var TEAM_NAMES = 5; // members named on a team's chip; the rest counted
   var FOLDED_ABOVE = 12; // channels; more than this and the page opens with channels folded
 
   /* JSON.parse that keeps 64-bit IDs exact: numbers beyond 2**53 come back as their decimal text. */
@@ -84,6 +85,10 @@
 
   function index(doc) {
     var names = { person: {}, team: {}, schedule: {}, channel: {}, integration: {} };
+    var teams = {}, short = {};
+    list(doc.teams).forEach(function (t) { teams[id(t.team_id)] = t.person_ids || []; });
+    list(doc.members).forEach(function (m) { short[id(m.member_id)] = m.member_name || m.email; });
+    names.member = short;
     list(doc.members).forEach(function (m) {
       names.person[id(m.member_id)] = m.member_name ? m.member_name + (m.email ? " <" + m.email + ">" : "") : m.email;
     });
@@ -114,7 +119,7 @@
       (r.cases || []).forEach(function (c) { (c.channel_ids || []).forEach(channel); });
       if (r.default) (r.default.channel_ids || []).forEach(channel);
     });
-    return { names: names, routes: routes, channels: byChannel };
+    return { names: names, teams: teams, routes: routes, channels: byChannel };
   }
 
   function nameOf(names, kind, value) {
@@ -180,11 +185,21 @@
     return box;
   }
 
+  /* A team's members by name, the first few: who a team layer actually pages. */
+  function members(model, teamId) {
+    var people = (model.teams[id(teamId)] || []).map(function (p) { return model.names.member[id(p)] || id(p); });
+    if (!people.length) return "";
+    var shown = people.slice(0, TEAM_NAMES);
+    return ": " + shown.join(", ") + (people.length > shown.length ? " +" + (people.length - shown.length) : "");
+  }
+
   function recipients(model, target, layerKey) {
     var row = el("div", "recipients");
     function chip(kind, text, key) { row.appendChild(keyed(el("span", "chip " + kind, text), layerKey + ":" + key)); }
     (target.person_ids || []).forEach(function (p) { chip("person", nameOf(model.names, "person", p), "person:" + id(p)); });
-    (target.team_ids || []).forEach(function (t) { chip("team", "team " + nameOf(model.names, "team", t), "team:" + id(t)); });
+    (target.team_ids || []).forEach(function (t) {
+      chip("team", "team " + nameOf(model.names, "team", t) + members(model, t), "team:" + id(t));
+    });
     Object.keys(target.schedule_to_role_ids || {}).forEach(function (s) {
       chip("schedule", "schedule " + nameOf(model.names, "schedule", s), "schedule:" + s);
     });
