@@ -406,3 +406,21 @@ def test_a_large_account_opens_folded_except_the_alert_path(browser: Browser, tm
     page.locator("input.search").fill("extra rule 7")
     assert page.locator(".rule .name", has_text="Extra rule 7").is_visible(), "search opens what it finds"
     assert loaded.messages == []
+
+
+def test_equal_priorities_are_drawn_in_the_order_the_simulator_tries_them(
+    browser: Browser, tmp_path: Path
+) -> None:
+    snap = fixture_snapshot()
+    newer, older = copy.deepcopy(snap["escalation_rules"][2]), copy.deepcopy(snap["escalation_rules"][2])
+    newer.update(rule_id="f0000000000000000000000a", rule_name="Newer", created_at=1_800_000_000)
+    older.update(rule_id="f0000000000000000000000b", rule_name="Older", created_at=1_700_000_000)
+    snap["escalation_rules"][2:3] = [newer, older]  # listed newer first, both priority 0
+    config = load_snapshot(snap)
+    alert = Alert(severity="Critical", labels={"service": "checkout"}, integration_id=INTEGRATION)
+    trace = Simulator(config).route(alert, at=MONDAY_10)
+    loaded = open_page(browser, tmp_path, config, trace)
+    checkout = loaded.page.locator(f'.channel[data-key="ch:{CHECKOUT}"]')
+    assert checkout.locator(".rule.escalation .name").all_inner_texts() == ["Older", "Newer"]
+    assert trace.escalation["Checkout"].rule_name == "Older"
+    assert checkout.locator(".rule.escalation.hl .name").all_inner_texts() == ["Older"]

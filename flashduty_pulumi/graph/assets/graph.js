@@ -83,16 +83,26 @@
 
   /* -- the model the page is drawn from ------------------------------------------------------- */
 
+  /* The order rules are tried in: priority (lower first), then the older rule, then rule_id,
+   * the simulator's tie-break, so the picture and the trace never disagree on equal priorities. */
+  function byPriority(a, b) {
+    return (a.priority || 0) - (b.priority || 0) || (a.created_at || 0) - (b.created_at || 0) ||
+      (id(a.rule_id) < id(b.rule_id) ? -1 : id(a.rule_id) > id(b.rule_id) ? 1 : 0);
+  }
+
   function index(doc) {
     var names = { person: {}, team: {}, schedule: {}, channel: {}, integration: {} };
-    var teams = {}, short = {};
-    list(doc.teams).forEach(function (t) { teams[id(t.team_id)] = t.person_ids || []; });
-    list(doc.members).forEach(function (m) { short[id(m.member_id)] = m.member_name || m.email; });
-    names.member = short;
+    var teams = {};
+    names.member = {}; // short names, for a team's members
     list(doc.members).forEach(function (m) {
-      names.person[id(m.member_id)] = m.member_name ? m.member_name + (m.email ? " <" + m.email + ">" : "") : m.email;
+      var key = id(m.member_id);
+      names.person[key] = m.member_name ? m.member_name + (m.email ? " <" + m.email + ">" : "") : m.email;
+      names.member[key] = m.member_name || m.email;
     });
-    list(doc.teams).forEach(function (t) { names.team[id(t.team_id)] = t.team_name; });
+    list(doc.teams).forEach(function (t) {
+      names.team[id(t.team_id)] = t.team_name;
+      teams[id(t.team_id)] = t.person_ids || [];
+    });
     list(doc.schedules).forEach(function (s) { names.schedule[id(s.schedule_id)] = s.schedule_name; });
     list(doc.channels).forEach(function (c) { names.channel[id(c.channel_id)] = c.channel_name; });
     list(doc.integrations).forEach(function (i) { names.integration[id(i.integration_id)] = i.integration_name; });
@@ -111,7 +121,7 @@
     Object.keys(byChannel).forEach(function (cid) {
       var c = byChannel[cid];
       ["drop", "silence", "inhibit", "escalation"].forEach(function (kind) {
-        c[kind].sort(function (a, b) { return (a.priority || 0) - (b.priority || 0); }); // stable: ties keep list order
+        c[kind].sort(byPriority);
       });
     });
     var routes = list(doc.routes).slice().sort(function (a, b) { return id(a.integration_id) < id(b.integration_id) ? -1 : 1; });
