@@ -15,7 +15,7 @@ from datetime import datetime
 from ..models import EscalateRuleItem, RouteItem, SilenceRuleItem
 from .alert import Alert
 from .config import Config
-from .match import explain_condition, filters_match
+from .match import compile_condition, filters_match
 from .timeline import timeline
 from .trace import CaseResult, ChannelOutcome, EscalationTrace, RouteTrace, RuleHit, Skipped, Trace
 from .windows import local_time, once_in_force, windows_in_force
@@ -46,8 +46,21 @@ def silence_order(rules: list[SilenceRuleItem]) -> list[SilenceRuleItem]:
 
 
 class Simulator:
+    """Rules are put in evaluation order once, here: after changing the ``Config``'s rule lists,
+    make a new ``Simulator``."""
+
     def __init__(self, config: Config) -> None:
         self.config = config
+        self._escalation_order: dict[int, list[EscalateRuleItem]] = {}
+        self._silence_order: dict[int, list[SilenceRuleItem]] = {}
+        for cid in {r.channel_id for r in config.escalation_rules}:
+            self._escalation_order[cid] = escalation_order(config.escalation_for(cid))
+        for cid in {r.channel_id for r in config.silence_rules}:
+            self._silence_order[cid] = silence_order(config.silence_for(cid))
+        self._case_tests = {
+            iid: [[compile_condition("route", c) for c in case.if_] for case in route.cases]
+            for iid, route in config.routes.items()
+        }
 
     # -------------------------------------------------------------------------------- route
 
@@ -70,16 +83,19 @@ class Simulator:
         results: list[CaseResult] = []
         chosen: list[int] = []
         any_matched = False
+        tests = self._case_tests.get(route.integration_id) or [
+            [compile_condition("route", c) for c in case.if_] for case in route.cases
+        ]
         for i, case in enumerate(route.cases):
-            why = next((w for c in case.if_ if (w := explain_condition("route", c, alert)) is not None), None)
-            if why is not None:
-                results.append(CaseResult(i, False, why, fallthrough=case.fallthrough))
+            failed = next((c for c, test in zip(case.if_, tests[i], strict=True) if not test(alert)), None)
+            if failed is not None:
+                results.append(CaseResult(i, False, fallthrough=case.fallthrough, failed=failed, alert=alert))
                 continue
             any_matched = True
             ids, reason = self._case_channels(
                 case.routing_mode, case.channel_ids, case.name_mapping_label, alert
             )
-            results.append(CaseResult(i, True, reason, tuple(ids), case.fallthrough))
+            results.append(CaseResult(i, True, tuple(ids), case.fallthrough, reason))
             chosen += [c for c in ids if c not in chosen]
             if not case.fallthrough:
                 break
@@ -115,7 +131,7 @@ class Simulator:
     # ----------------------------------------------------------------------------- channels
 
     def _silence(self, channel_id: int, alert: Alert, at: datetime, local: datetime) -> RuleHit | None:
-        for rule in silence_order(self.config.silence_for(channel_id)):
+        for rule in self._silence_order.get(channel_id, []):
             once = rule.time_filter is not None and rule.time_filter.is_set
             in_force = (
                 once_in_force(rule.time_filter, at)
@@ -131,7 +147,7 @@ class Simulator:
 
     def _escalation(self, channel_id: int, alert: Alert, local: datetime) -> EscalationTrace:
         skipped: list[Skipped] = []
-        for rule in escalation_order(self.config.escalation_for(channel_id)):
+        for rule in self._escalation_order.get(channel_id, []):
             if not windows_in_force(rule.time_filters, local, self.config.calendars):
                 skipped.append(Skipped(rule.rule_name, f"outside its time windows at {local:%a %H:%M}"))
                 continue

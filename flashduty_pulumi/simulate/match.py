@@ -7,7 +7,8 @@ accepted by the API but never matches, whatever the operator.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 
 from ..models import FilterConditionItem
 from .alert import Alert
@@ -16,6 +17,7 @@ from .values import ValueError_, compile_value
 __all__ = [
     "ALIASES",
     "VOCABULARY",
+    "compile_condition",
     "condition_matches",
     "explain_condition",
     "filters_match",
@@ -39,33 +41,53 @@ def in_vocabulary(family: str, key: str) -> bool:
     return key in VOCABULARY[family] or (key.startswith("labels.") and len(key) > len("labels."))
 
 
+@functools.lru_cache(maxsize=16384)
+def _predicate(family: str, key: str, oper: str, vals: tuple[str, ...]) -> Callable[[Alert], bool]:
+    """The condition compiled once: alert -> matches."""
+    if not in_vocabulary(family, key) or oper not in ("IN", "NOTIN"):
+        return lambda alert: False
+    name = ALIASES.get(key, key)
+    tests = [_value_test(v) for v in vals]
+    want = oper == "IN"
+
+    def test(alert: Alert) -> bool:
+        value = alert.value(name)
+        if value is None:
+            return not want
+        return any(t(value) for t in tests) is want
+
+    return test
+
+
+def _value_test(val: str) -> Callable[[str], bool]:
+    # A broken value (bad regex, CIDR or number) matches nothing; lint reports it.
+    try:
+        return compile_value(val)
+    except ValueError_:
+        return lambda value: False
+
+
+def compile_condition(family: str, cond: FilterConditionItem) -> Callable[[Alert], bool]:
+    """``cond`` as a predicate over alerts (compiled once per distinct condition)."""
+    return _predicate(family, cond.key, cond.oper, tuple(cond.vals))
+
+
+def condition_matches(family: str, cond: FilterConditionItem, alert: Alert) -> bool:
+    return compile_condition(family, cond)(alert)
+
+
 def explain_condition(family: str, cond: FilterConditionItem, alert: Alert) -> str | None:
     """None when ``cond`` matches ``alert``, else why not (for the trace)."""
-    key = ALIASES.get(cond.key, cond.key)
+    if condition_matches(family, cond, alert):
+        return None
     shown = f"{cond.key} {cond.oper} {cond.vals}"
     if not in_vocabulary(family, cond.key):
         return f"{shown}: key {cond.key!r} is not one {family} filters know, so it never matches"
     if cond.oper not in ("IN", "NOTIN"):
         return f"{shown}: operator {cond.oper!r} is neither IN nor NOTIN, so it never matches"
+    key = ALIASES.get(cond.key, cond.key)
     value = alert.value(key)
-    if value is None:
-        return None if cond.oper == "NOTIN" else f"{shown}: the alert has no {key}"
-    hit = any(_hit(v, value) for v in cond.vals)
-    if cond.oper == "IN":
-        return None if hit else f"{shown}: {key} is {value!r}"
-    return f"{shown}: {key} is {value!r}" if hit else None
-
-
-def _hit(val: str, value: str) -> bool:
-    # A broken value (bad regex, CIDR or number) matches nothing; lint reports it.
-    try:
-        return compile_value(val)(value)
-    except ValueError_:
-        return False
-
-
-def condition_matches(family: str, cond: FilterConditionItem, alert: Alert) -> bool:
-    return explain_condition(family, cond, alert) is None
+    return f"{shown}: the alert has no {key}" if value is None else f"{shown}: {key} is {value!r}"
 
 
 def filters_match(family: str, groups: Sequence[Sequence[FilterConditionItem]], alert: Alert) -> str | None:

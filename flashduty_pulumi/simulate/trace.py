@@ -14,6 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..models import FilterConditionItem
 from .alert import Alert
 
 __all__ = [
@@ -31,13 +32,24 @@ __all__ = [
 
 @dataclass(frozen=True)
 class CaseResult:
-    """One route case: ``index`` (0-based), whether it matched, and why (first failing condition)."""
+    """One route case: ``index`` (0-based), whether it matched, and ``reason``: why not (the first
+    failing condition, explained only when asked for) or how its channels were found."""
 
     index: int
     matched: bool
-    reason: str
     channel_ids: tuple[int, ...] = ()
     fallthrough: bool = False
+    note: str = ""
+    failed: FilterConditionItem | None = field(default=None, repr=False, compare=False)
+    alert: Alert | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reason(self) -> str:
+        if self.matched or self.failed is None or self.alert is None:
+            return self.note
+        from .match import explain_condition
+
+        return explain_condition("route", self.failed, self.alert) or ""
 
 
 @dataclass(frozen=True)

@@ -150,8 +150,14 @@ def _number(text: str) -> float | None:
     return x if x == x and abs(x) != float("inf") else None
 
 
-def _in_network(value: str, net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+@functools.lru_cache(maxsize=16384)
+def _address(value: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
-        return ipaddress.ip_address(value.strip()) in net
+        return ipaddress.ip_address(value.strip())
     except ValueError:
-        return False
+        return None
+
+
+def _in_network(value: str, net: ipaddress.IPv4Network | ipaddress.IPv6Network) -> bool:
+    address = _address(value)
+    return address is not None and address.version == net.version and address in net
