@@ -3,6 +3,7 @@ behaviour, silence behaviour, escalation choice, time window and timeline rule."
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -17,9 +18,25 @@ from test_simulate_fakes import (
     silence,
 )
 
-from flashduty_pulumi.simulate import Alert, Simulator
+from flashduty_pulumi.simulate import Alert, Simulator, match, values
+
 
 # ----------------------------------------------------------------- value forms and operators
+@pytest.fixture(params=["google-re2", "python re"])
+def regex_engine(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Every matching case runs with RE2 itself (the simulate extra installs it) and with the
+    fallback on Python's re, which must agree."""
+    if request.param == "google-re2":
+        assert values._RE2 is not None, "google-re2 is not installed: pip install -e '.[dev]'"
+    else:
+        monkeypatch.setattr(values, "_RE2", None)
+    values.compile_value.cache_clear()
+    match._predicate.cache_clear()
+    yield request.param
+    values.compile_value.cache_clear()
+    match._predicate.cache_clear()
+
+
 # (condition, alert, matches). The route sends matches to Checkout (10), the rest to Payments.
 _A = Alert(
     severity="Critical",
@@ -74,7 +91,7 @@ MATCHING: list[tuple[str, dict[str, Any], bool]] = [
 @pytest.mark.parametrize(
     ("condition", "matches"), [(c, m) for _, c, m in MATCHING], ids=[n for n, _, _ in MATCHING]
 )
-def test_value_forms_and_operators(condition: dict[str, Any], matches: bool) -> None:
+def test_value_forms_and_operators(condition: dict[str, Any], matches: bool, regex_engine: str) -> None:
     cfg = config([{"if": [condition], "channel_ids": [10]}], default=[20])
     trace = Simulator(cfg).route(_A, at())
     assert trace.channels == (["Checkout"] if matches else ["Payments"])
