@@ -82,12 +82,16 @@ def test_yaml_runner_gives_the_same_answers_from_program_and_live(
     assert emu.app_key not in live.stdout + live.stderr
 
     # Same answers, test by test, from both sources.
+    # The program's look-ups can also be answered by the API (read-only) instead of fixtures.
+    emu.clear_requests()
     os.environ["FLASHDUTY_BASE_URL"], os.environ["FLASHDUTY_APP_KEY"] = emu.base_url, emu.app_key
     try:
         from_live = _answers(live_doc, tmp_path)
+        from_program_api = _answers({**doc, "source": {"program": "."}}, EXAMPLE)
     finally:
         del os.environ["FLASHDUTY_BASE_URL"], os.environ["FLASHDUTY_APP_KEY"]
-    assert _answers(doc, EXAMPLE) == from_live
+    assert emu.writes() == []
+    assert _answers(doc, EXAMPLE) == from_live == from_program_api
 
     # 4. A changed expectation fails with exit 1 against the live source too.
     live_doc["tests"][0]["expect"]["escalation"]["Checkout"]["rule"] = "Business hours"
