@@ -91,11 +91,14 @@ def run_graph(args: argparse.Namespace) -> int:
         found = changes(config_document(live), doc)
         doc["changes"] = found
         subtitle = f"The {source}, marked where it differs from the live account."
-        if args.summary:
-            Path(args.summary).write_text(changes_markdown(found), encoding="utf-8")
     out = Path(args.out)
     title = args.title or "Flashduty alert path"
-    out.write_text(render_page(doc, title=title, subtitle=subtitle), encoding="utf-8")
+    try:
+        out.write_text(render_page(doc, title=title, subtitle=subtitle), encoding="utf-8")
+        if args.summary:
+            Path(args.summary).write_text(changes_markdown(doc["changes"]), encoding="utf-8")
+    except OSError as exc:
+        return _fail(f"cannot write {exc.filename}: {exc.strerror}")
     size = out.stat().st_size
     extra = f", {len(doc['changes'])} change(s)" if "changes" in doc else ""
     print(f"Wrote {out} ({size:,} bytes{extra}).", file=sys.stderr)

@@ -125,3 +125,10 @@ def test_diff_needs_a_program(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert graph("--out", str(tmp_path / "x.html"), "--diff") == 2
     assert "give --program DIR" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_unwritable_output_is_a_clear_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    snapshot = REPO / "examples" / "routing-tests" / "fixtures.json"
+    out = tmp_path / "no-such-dir" / "x.html"
+    assert graph("--out", str(out), "--snapshot", str(snapshot)) == 2
+    assert f"cannot write {out}: No such file or directory" in capsys.readouterr().err
