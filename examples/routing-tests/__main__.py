@@ -1,14 +1,14 @@
 """Routing you can test before `pulumi up`: see routing-tests.yaml next to this file.
 
-  shared integration "Alertmanager"  --route-->  critical payments alerts   -> "Payments"
-                                                 cart/checkout services      -> "Checkout"
-                                                 everything else             -> "Payments"
-  "Checkout": business hours -> the SRE team; out of hours -> Alice by phone, then Bob
-              load-test alerts are discarded
-  "Payments": around the clock -> Bob, then the SRE team
+shared integration "Alertmanager"  --route-->  critical payments alerts   -> "Payments"
+                                               cart/checkout services      -> "Checkout"
+                                               everything else             -> "Payments"
+"Checkout": business hours -> the SRE team; out of hours -> Alice by phone, then Bob
+            load-test alerts are discarded
+"Payments": around the clock -> Bob, then the SRE team
 
-    flashduty-pulumi test routing-tests.yaml          # offline: this program under mocks
-    flashduty-pulumi lint --program . --fixtures fixtures.json
+  flashduty-pulumi test routing-tests.yaml          # offline: this program under mocks
+  flashduty-pulumi lint --program . --fixtures fixtures.json
 """
 
 from __future__ import annotations
@@ -64,12 +64,20 @@ fd.EscalationRule(
     priority=2,
     layers=[
         {
-            "target": {"person_ids": [alice], "by": {"critical": ["voice"], "warning": ["sms"], "info": ["email"]}},
+            "target": {
+                "person_ids": [alice],
+                "by": {"critical": ["voice"], "warning": ["sms"], "info": ["email"]},
+            },
             "max_times": 1,
             "notify_step": 10,
             "escalate_window": 15,
         },
-        {"target": {"person_ids": [bob], "by": {"critical": ["voice"], "warning": ["sms"], "info": ["email"]}}},
+        {
+            "target": {
+                "person_ids": [bob],
+                "by": {"critical": ["voice"], "warning": ["sms"], "info": ["email"]},
+            }
+        },
     ],
 )
 
