@@ -1,12 +1,12 @@
 """GET /__emulator/ui: the emulator's own state drawn as the alert-path picture, live.
 
 The page is the same client-side renderer ``flashduty-pulumi graph`` writes into its HTML files
-(graph.js/graph.css, read as text from the package), fed straight from GET /__emulator/state: the
-emulator stores API-shaped objects, which is what the renderer reads, so nothing here goes through
-the project's models (the emulator stays an independent oracle). The page polls the state and the
-request log once a second, redraws when the state changed, and lists recent API requests by method,
-path, status and error code: the log already holds no app key, and bodies (which may hold webhook
-tokens) are not shown.
+(words.js, graph.js, graph.css, read as text from the package), fed straight from GET
+/__emulator/state: the emulator stores API-shaped objects, which is what the renderer reads, so
+nothing here goes through the project's models (the emulator stays an independent oracle). The
+page polls the state and the request log once a second, redraws when the state changed, and lists
+recent API requests by method, path, status and error code: the log already holds no app key, and
+bodies (which may hold webhook tokens) are not shown.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def page() -> bytes:
     """The page's HTML (it fetches everything else from the control surface)."""
     html = _PAGE % {
         "css": _asset("graph.css"),
-        "js": _asset("graph.js"),
+        "js": _asset("words.js") + "\n" + _asset("graph.js"),
         "recent": RECENT,
         "refresh": REFRESH_MS,
     }

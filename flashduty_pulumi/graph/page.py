@@ -12,12 +12,17 @@ import json
 from importlib import resources
 from typing import Any
 
-__all__ = ["asset", "embed_json", "render_page"]
+__all__ = ["asset", "embed_json", "render_page", "renderer_js"]
 
 
 def asset(name: str) -> str:
-    """The text of a renderer asset (graph.js, graph.css), shipped inside the package."""
+    """The text of a renderer asset (words.js, graph.js, graph.css), shipped inside the package."""
     return resources.files(__package__).joinpath("assets", name).read_text(encoding="utf-8")
+
+
+def renderer_js() -> str:
+    """The renderer's JavaScript: the words it writes (words.js), then the drawing (graph.js)."""
+    return asset("words.js") + "\n" + asset("graph.js")
 
 
 def embed_json(value: Any) -> str:
@@ -58,7 +63,7 @@ def render_page(document: dict[str, Any], *, title: str, subtitle: str = "") -> 
     return _TEMPLATE.format(
         title=html.escape(title),
         css=asset("graph.css"),
-        js=asset("graph.js"),
+        js=renderer_js(),
         data=embed_json(document),
         options=embed_json({"title": title, "subtitle": subtitle}),
     )

@@ -12,12 +12,12 @@ import sys
 
 from flashduty_pulumi.emulator import ui
 from flashduty_pulumi.graph import asset, render_page
-from flashduty_pulumi.graph.page import embed_json
+from flashduty_pulumi.graph.page import embed_json, renderer_js
 
 
 def test_page_inlines_everything_and_forbids_fetching() -> None:
     html = render_page({"channels": []}, title="t")
-    assert asset("graph.js") in html and asset("graph.css") in html
+    assert asset("words.js") in html and asset("graph.js") in html and asset("graph.css") in html
     assert "default-src 'none'" in html  # the browser itself refuses any request the page might make
     assert not re.search(r"""\b(src|href)\s*=""", html), "no external resource"
     assert "@import" not in html and "url(" not in html
@@ -42,7 +42,7 @@ def test_big_ids_are_written_exactly() -> None:
 
 def test_emulator_ui_page_uses_the_same_renderer() -> None:
     html = ui.page().decode("utf-8")
-    assert asset("graph.js") in html
+    assert renderer_js() in html
     assert "connect-src 'self'" in html and "/__emulator/state" in html and "/__emulator/requests" in html
     assert ui.HEADERS["Content-Type"].startswith("text/html")
 

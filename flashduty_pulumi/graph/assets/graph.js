@@ -11,8 +11,8 @@
  */
 (function () {
   "use strict";
+  var words = window.FlashdutyWords; // words.js: conditions, windows, notification settings as text
   var SVGNS = "http://www.w3.org/2000/svg";
-  var DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
   var TEAM_NAMES = 5; // members named on a team's chip; the rest counted
   var FOLDED_ABOVE = 12; // channels; more than this and the page opens with channels folded
 
@@ -40,47 +40,6 @@
   }
   function keyed(node, key) { node.setAttribute("data-key", key); return node; }
 
-  /* -- words for conditions, windows and notification settings ------------------------------- */
-
-  function condition(c) {
-    var vals = (c.vals || []).map(function (v) { return JSON.stringify(v); }).join(", ");
-    return c.key + " " + (c.oper || "IN") + " [" + vals + "]";
-  }
-  function andGroup(group) { return (group || []).map(condition).join(" AND "); }
-  function filters(groups) {
-    groups = (groups || []).filter(function (g) { return g && g.length; });
-    if (!groups.length) return "";
-    if (groups.length === 1) return andGroup(groups[0]);
-    return groups.map(function (g) { return "(" + andGroup(g) + ")"; }).join(" OR ");
-  }
-  function days(repeat) {
-    if (!repeat || !repeat.length || repeat.length === 7) return "every day";
-    var sorted = repeat.slice().sort();
-    var run = sorted.every(function (d, i) { return i === 0 || d === sorted[i - 1] + 1; });
-    if (run && sorted.length > 2) return DAYS[sorted[0]] + "-" + DAYS[sorted[sorted.length - 1]];
-    return sorted.map(function (d) { return DAYS[d]; }).join(",");
-  }
-  var calendars = {}; // cal_id -> name, set by index()
-
-  function windows(timeFilters) {
-    return (timeFilters || []).map(function (t) {
-      var cal = calendars[t.cal_id] || t.cal_id;
-      var when = t.cal_id ? "calendar " + cal + (t.is_off ? " (days off)" : " (work days)") : days(t.repeat);
-      return when + " " + (t.start || "00:00") + "-" + (t.end || "24:00");
-    }).join("; ");
-  }
-  function once(t) {
-    function iso(s) { return new Date(Number(s) * 1000).toISOString().replace(".000Z", "Z"); }
-    return t && t.start_time ? iso(t.start_time) + " to " + iso(t.end_time) : "";
-  }
-  function notifyBy(by) {
-    if (!by) return "";
-    if (by.follow_preference) return "by their preferences";
-    var parts = ["critical", "warning", "info"].filter(function (s) { return by[s] && by[s].length; })
-      .map(function (s) { return s + ": " + by[s].join("+"); });
-    return parts.join(", ");
-  }
-
   /* -- the model the page is drawn from ------------------------------------------------------- */
 
   /* The order rules are tried in: priority (lower first), then the older rule, then rule_id,
@@ -106,8 +65,9 @@
     list(doc.schedules).forEach(function (s) { names.schedule[id(s.schedule_id)] = s.schedule_name; });
     list(doc.channels).forEach(function (c) { names.channel[id(c.channel_id)] = c.channel_name; });
     list(doc.integrations).forEach(function (i) { names.integration[id(i.integration_id)] = i.integration_name; });
-    calendars = {};
+    var calendars = {};
     list(doc.calendars).forEach(function (c) { if (c.cal_name) calendars[c.cal_id] = c.cal_name; });
+    words.calendars(calendars);
     var byChannel = {};
     function channel(cid) {
       cid = id(cid);
@@ -152,7 +112,7 @@
     (route.cases || []).forEach(function (c, i) {
       var li = keyed(el("li", "case box"), "case:" + iid + ":" + i);
       li.appendChild(el("span", "num", "#" + (i + 1)));
-      li.appendChild(el("span", "cond", andGroup(c["if"]) || "always"));
+      li.appendChild(el("span", "cond", words.andGroup(c["if"]) || "always"));
       if (c.routing_mode === "name_mapping") {
         li.appendChild(el("span", "badge", "channel named by " + (c.name_mapping_label || "a label")));
       }
@@ -225,8 +185,8 @@
     var row = keyed(el("div", "esc-row"), "row:" + ruleKey("escalation", rule));
     row.appendChild(ruleBox("escalation", rule, [
       "priority " + (rule.priority || 0),
-      windows(rule.time_filters) || "any time",
-      filters(rule.filters) ? "if " + filters(rule.filters) : "",
+      words.windows(rule.time_filters) || "any time",
+      words.filters(rule.filters) ? "if " + words.filters(rule.filters) : "",
       rule.aggr_window ? "waits " + rule.aggr_window + " s before the first notification" : "",
     ]));
     var layers = el("div", "layers");
@@ -238,7 +198,7 @@
       var step = layer.notify_step === undefined ? 10 : layer.notify_step;
       box.appendChild(el("div", "detail", "notify " + times + "x every " + step + " min, escalate after " +
         (layer.escalate_window === undefined ? 15 : layer.escalate_window) + " min" + (layer.force_escalate ? " (forced)" : "")));
-      var by = notifyBy((layer.target || {}).by);
+      var by = words.notifyBy((layer.target || {}).by);
       if (by) box.appendChild(el("div", "detail", by));
       box.appendChild(recipients(model, layer.target || {}, key));
       layers.appendChild(box);
@@ -257,18 +217,18 @@
       (c.drop.length + c.silence.length + c.inhibit.length) + " drop/silence/inhibit"));
     card.appendChild(head);
     var before = el("div", "before");
-    c.drop.forEach(function (r) { before.appendChild(ruleBox("drop", r, [filters(r.filters) && "if " + filters(r.filters)])); });
+    c.drop.forEach(function (r) { before.appendChild(ruleBox("drop", r, [words.filters(r.filters) && "if " + words.filters(r.filters)])); });
     c.silence.forEach(function (r) {
       before.appendChild(ruleBox("silence", r, [
-        filters(r.filters) && "if " + filters(r.filters),
-        once(r.time_filter) || windows(r.time_filters),
+        words.filters(r.filters) && "if " + words.filters(r.filters),
+        words.once(r.time_filter) || words.windows(r.time_filters),
         r.is_directly_discard ? "discarded" : "kept, marked silenced",
       ]));
     });
     c.inhibit.forEach(function (r) {
       before.appendChild(ruleBox("inhibit", r, [
-        filters(r.source_filters) && "while firing: " + filters(r.source_filters),
-        filters(r.target_filters) && "mutes: " + filters(r.target_filters),
+        words.filters(r.source_filters) && "while firing: " + words.filters(r.source_filters),
+        words.filters(r.target_filters) && "mutes: " + words.filters(r.target_filters),
         r.equals && r.equals.length ? "same " + r.equals.join(", ") : "",
       ]));
     });
