@@ -7,6 +7,7 @@ Exit codes: 0 done (every test passed; no lint error); 1 a test failed or lint f
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from datetime import datetime, timezone
@@ -136,7 +137,11 @@ def simulate(args: argparse.Namespace) -> int:
     try:
         alert = parse_alert(args.alert)
         if args.integration and alert.integration_id is None and len(args.integration) == 1:
-            alert = Alert.from_dict({**alert.__dict__, **alert.fields, "integration_id": args.integration[0]})
+            if not str(args.integration[0]).isdigit():
+                raise ValueError(
+                    f"--integration must be a numeric integration ID, got {args.integration[0]!r}"
+                )
+            alert = dataclasses.replace(alert, integration_id=int(args.integration[0]))
         at = _time(args.at)
         config = _load(args, [alert.integration_id] if alert.integration_id else [])
     except (ValueError, SourceError) as exc:

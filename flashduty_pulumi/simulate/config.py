@@ -19,7 +19,30 @@ from ..models import (
     TemplateItem,
 )
 
-__all__ = ["Calendar", "Config", "Schedule"]
+__all__ = ["Calendar", "Config", "Schedule", "without_webhook_secrets"]
+
+# Webhook settings that say where to post, not how to authenticate. The simulator needs no more,
+# so every other setting (token, secret, verify_token, url...) is dropped as rules are loaded
+# and never reaches a snapshot file, a trace or a log.
+PUBLIC_WEBHOOK_SETTINGS = frozenset({"alias", "chat_ids", "data_source_id", "severities"})
+
+
+def without_webhook_secrets(rule: EscalateRuleItem) -> EscalateRuleItem:
+    """``rule`` with only the public settings of its webhooks."""
+    if not any(layer.target.webhooks for layer in rule.layers):
+        return rule
+    layers = []
+    for layer in rule.layers:
+        hooks = [
+            w.model_copy(
+                update={"settings": {k: v for k, v in w.settings.items() if k in PUBLIC_WEBHOOK_SETTINGS}}
+            )
+            for w in layer.target.webhooks
+        ]
+        layers.append(
+            layer.model_copy(update={"target": layer.target.model_copy(update={"webhooks": hooks})})
+        )
+    return rule.model_copy(update={"layers": layers})
 
 
 @dataclass(frozen=True)

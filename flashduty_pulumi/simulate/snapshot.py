@@ -30,7 +30,7 @@ from ..models import (
     TemplateItem,
     validation_failures,
 )
-from .config import Calendar, Config, Schedule
+from .config import Calendar, Config, Schedule, without_webhook_secrets
 
 __all__ = ["FORMAT", "VERSION", "SnapshotError", "dump_snapshot", "load_snapshot", "read_snapshot_file"]
 
@@ -66,7 +66,7 @@ def dump_snapshot(config: Config) -> dict[str, Any]:
         "timezone": config.timezone,
         "routes": items(config.routes[k] for k in sorted(config.routes)),
         "channels": items(config.channels[k] for k in sorted(config.channels)),
-        "escalation_rules": items(config.escalation_rules),
+        "escalation_rules": items(without_webhook_secrets(r) for r in config.escalation_rules),
         "silence_rules": items(config.silence_rules),
         "members": items(config.members[k] for k in sorted(config.members)),
         "teams": items(config.teams[k] for k in sorted(config.teams)),

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from ...client import FlashdutyClient
 from ...export import Directory, read_snapshot
-from ..config import Config
+from ..config import Config, without_webhook_secrets
 
 __all__ = ["directory_into", "load_live"]
 
@@ -37,7 +37,7 @@ def load_live(
     directory_into(config, directory)
     for ch in snap.channels:
         config.channels[ch.channel.channel_id] = ch.channel
-        config.escalation_rules += ch.escalation
+        config.escalation_rules += [without_webhook_secrets(r) for r in ch.escalation]
         config.silence_rules += ch.silence
     for r in snap.routes:
         if r.route is not None:
