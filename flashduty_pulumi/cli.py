@@ -6,6 +6,9 @@
 
 The app key comes from the environment (FLASHDUTY_APP_KEY, or the variable ``--app-key-env``
 names), never from the command line, where shell history and process listings would keep it.
+
+    flashduty-pulumi simulate | test | lint | snapshot ...   (see flashduty_pulumi/simulate)
+    flashduty-pulumi graph --out FILE.html ...                 (see flashduty_pulumi/graph)
 """
 
 from __future__ import annotations
@@ -114,7 +117,22 @@ def _parser() -> argparse.ArgumentParser:
         metavar="STACK",
         help="store the webhook secrets in this existing stack's config (runs `pulumi config set --secret`)",
     )
+    _add_simulator_commands(sub)
+    _add_graph_command(sub)
     return parser
+
+
+def _add_simulator_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """simulate, test, lint and snapshot (flashduty_pulumi.simulate.commands)."""
+    from .simulate.commands import add_commands
+
+    add_commands(sub)
+
+
+def _run_simulator_command(args: argparse.Namespace) -> int | None:
+    from .simulate.commands import COMMANDS, run_command
+
+    return run_command(args) if args.command in COMMANDS else None
 
 
 def _positive_int(text: str) -> int:
@@ -220,7 +238,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "export":
         return export(args)
-    return EXIT_USAGE  # pragma: no cover (argparse requires a command)
+    if args.command == "graph":
+        from .graph.command import run_graph
+
+        return run_graph(args)
+    code = _run_simulator_command(args)
+    return EXIT_USAGE if code is None else code  # pragma: no cover (argparse requires a command)
+
+
+def _add_graph_command(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """graph: the alert path as one HTML file (flashduty_pulumi.graph.command)."""
+    from .graph.command import add_graph_command
+
+    add_graph_command(sub)
 
 
 if __name__ == "__main__":

@@ -21,3 +21,4 @@ fi
 bin="$(bash scripts/pulumi-cli.sh)"
 echo "export PATH=\"$bin:$PWD/.venv/bin:\$PATH\""
 echo "export FLASHDUTY_PULUMI_BIN=\"$bin\""
+bash scripts/browser.sh  # Chromium for the picture tests (e2e tier)

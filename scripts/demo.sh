@@ -29,6 +29,7 @@ for _ in $(seq 100); do
 done
 case "$url" in http://*) ;; *) echo "the emulator did not start; see $log" >&2; exit 1 ;; esac
 echo "   emulator at $url (app key: the emulator's default, fd-emulator-key)"
+echo "   its view of its state, live: $url/__emulator/ui"
 
 pulumi stack select "$STACK" --create --non-interactive >/dev/null
 # `stack select --create` writes Pulumi.demo.yaml (the passphrase salt) next to Pulumi.yaml and has

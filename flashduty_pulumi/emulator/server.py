@@ -16,6 +16,7 @@ The control surface under /__emulator/ needs no key, is never rate limited and i
   GET    /__emulator/faults          active faults; POST adds one (see faults.py); DELETE clears
   GET    /__emulator/config          {"rate_limit", "per_second", "per_minute", "empty_data"}; PUT changes
   GET    /__emulator/state           the whole stored state (seed entities, routes, rules)
+  GET    /__emulator/ui              the state drawn as the alert-path picture, live, and recent requests
   POST   /__emulator/seed            add or replace entities: {"members"|"teams"|"channels"|
                                      "integrations"|"templates": [{...}, ...]}
 
@@ -79,7 +80,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from flashduty_pulumi.emulator import seed
+from flashduty_pulumi.emulator import seed, ui
 from flashduty_pulumi.emulator.api import HANDLERS
 from flashduty_pulumi.emulator.errors import ApiError
 from flashduty_pulumi.emulator.faults import Fault, FaultSet
@@ -170,6 +171,7 @@ class Emulator:
             ("PUT", "/__emulator/config"): self._put_config,
             ("GET", "/__emulator/state"): lambda r: _json_reply(200, self.store.snapshot()),
             ("POST", "/__emulator/seed"): self._seed,
+            ("GET", "/__emulator/ui"): lambda r: Reply(200, ui.page(), dict(ui.HEADERS)),
         }
 
     # -- API ---------------------------------------------------------------------------------------

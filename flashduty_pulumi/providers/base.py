@@ -42,6 +42,7 @@ from pydantic import ValidationError
 from ..client import FlashdutyClient, redact
 from ..client.config import ENV_APP_KEY, ENV_BASE_URL
 from ..models import RequestModel, field_path, validation_failures
+from ..simulate.lint.preview import preview_lint
 from .normalize import Path, big_number_paths, contains_unknown, is_unknown, unknown_paths
 
 PROVIDER_KEY = "__provider"
@@ -221,6 +222,8 @@ class FlashdutyProvider(ResourceProvider):
         ]
         # Never flag a value that is not known yet, nor a rule that involves one.
         all_failures = [(p, r) for p, r in all_failures if not any(_related(p, u) for u in unknown)]
+        if not all_failures and not unknown:
+            all_failures = preview_lint(self.kind, api)  # warnings, or failures when FLASHDUTY_LINT=error
         if all_failures:
             deduped = list(dict.fromkeys(all_failures))
             return CheckResult(props, [CheckFailure(p, r) for p, r in deduped])
