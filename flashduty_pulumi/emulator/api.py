@@ -205,7 +205,7 @@ def _case(case: Body) -> dict[str, Any]:
         "if": _conditions(case["if"]),
         # S1's RouteItem example shows `"channel_ids": null` for a name_mapping case.
         "channel_ids": list(case["channel_ids"]) if case.get("channel_ids") else None,
-        "fallthrough": case["fallthrough"],
+        "fallthrough": case.get("fallthrough", False),  # absent reads as Go's false
         "routing_mode": mode,
     }
     if mode == "name_mapping":
@@ -221,23 +221,21 @@ def route_upsert(store: Store, body: Body) -> Data:
     if body.get("default") is not None:
         _check_channels(store, body["default"].get("channel_ids") or (), "default.channel_ids")
     existing = store.get("routes", integration_id)
-    sent = body.get("version")
-    # Open question 1 (flashduty-api.md §6): optimistic concurrency is always enforced.
+    sent = body.get("version") or 0
+    # Open question 1 (flashduty-api.md §6): optimistic concurrency on a version the client read.
     # - No rule yet: version omitted or 0 creates it (version 1); any other version is stale.
-    # - Rule exists: version is REQUIRED and must equal the stored one; omitted, 0 or stale gives
-    #   400 InvalidParameter naming `version` (the spec documents no dedicated code). [cli] says an
-    #   omitted version skips the check; a client relying on that would silently overwrite a
-    #   concurrent change, so the emulator refuses it.
+    # - Rule exists: the current version updates it; a different non-zero one is stale and gives
+    #   400 InvalidParameter naming `version` (the spec documents no dedicated code). Omitted or 0
+    #   overwrites without the check: the vendor's Terraform provider always sends 0 and its CLI
+    #   documents that an omitted version skips the check, so the real server must accept both.
     current = existing["version"] if existing else 0
-    if existing is None and sent not in (None, 0):
-        raise ApiError.invalid(
-            "version",
-            f"stale version {sent}: integration {integration_id} has no routing "
-            "rule yet (send 0 or omit version to create it)",
+    if sent not in (0, current):
+        reason = (
+            f"integration {integration_id} has no routing rule yet (send 0 or omit version to create it)"
+            if existing is None
+            else f"the current version is {current}"
         )
-    if existing is not None and sent != current:
-        reason = "is required to update an existing routing rule" if sent is None else f"is stale ({sent})"
-        raise ApiError.invalid("version", f"{reason}; the current version is {current}")
+        raise ApiError.invalid("version", f"is stale ({sent}); {reason}")
     stamp = now()
     route: dict[str, Any] = {"integration_id": integration_id}
     if body.get("cases"):

@@ -63,34 +63,28 @@ an absent `data` (Go's omitempty) or `{}` (S1's examples). Unknown request field
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
-import socket
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from flashduty_pulumi.emulator import seed
+from flashduty_pulumi.emulator import DEFAULT_APP_KEY, seed
 from flashduty_pulumi.emulator.api import HANDLERS
 from flashduty_pulumi.emulator.errors import ApiError
 from flashduty_pulumi.emulator.faults import Fault, FaultSet
+from flashduty_pulumi.emulator.jsonbody import BodyError, parse
 from flashduty_pulumi.emulator.ratelimit import RateLimiter
-from flashduty_pulumi.emulator.requestlog import RequestLog, loggable_body, redact_query, redact_text
-from flashduty_pulumi.emulator.spec import default_validator
+from flashduty_pulumi.emulator.requestlog import RequestLog, loggable_body, redact_query
+from flashduty_pulumi.emulator.spec import server_validator
 from flashduty_pulumi.emulator.store import Store
 
-DEFAULT_APP_KEY = "fd-emulator-key"
 MAX_BODY = 1 << 20  # bodies above 1 MiB get EntityTooLarge
-_DRAIN_LIMIT = 64 << 20
 EMPTY_DATA_MODES = ("null", "omit", "object")
 _JSON = "application/json; charset=utf-8"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -142,7 +136,8 @@ class Reply:
 
 
 def _json_reply(status: int, payload: object, headers: dict[str, str] | None = None) -> Reply:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # allow_nan=False: an answer no JSON parser can read is a bug to hear about, never to send.
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
     return Reply(status, body, {"Content-Type": _JSON, **(headers or {})})
 
 
@@ -152,7 +147,7 @@ class Emulator:
     def __init__(self, config: Config | None = None, state_path: Path | None = None):
         self.initial = config or Config()
         self.config = Config(**asdict(self.initial))
-        self.spec = default_validator()
+        self.spec = server_validator()
         self.store = Store(seed.seed_state, state_path)
         self.faults = FaultSet()
         self.log = RequestLog()
@@ -248,9 +243,9 @@ class Emulator:
             if content_type != "application/json":
                 raise ApiError("InvalidContentType", "The Content-Type header must be application/json.")
             try:
-                body = json.loads(request.body.decode("utf-8"))
-            except ValueError:
-                raise ApiError("BadRequest", "The request body is not valid JSON.") from None
+                body = parse(request.body)
+            except BodyError as error:
+                raise ApiError("BadRequest", f"The request body is not acceptable: {error}.") from None
             if is_write and key == self.config.read_only_key:
                 raise ApiError("AccessDenied", "Access Denied.")
             errors = self.spec.request_errors(path, body)
@@ -308,15 +303,18 @@ class Emulator:
             return handler(request)
         except ValueError as error:
             return _json_reply(400, {"error": str(error)})
+        except Exception:  # a bug in the emulator: still answer, and say where to look
+            traceback.print_exc(file=sys.stderr)
+            return _json_reply(500, {"error": "internal error in the emulator (see its stderr)"})
 
     @staticmethod
     def _json_body(request: Request) -> Any:
         if not request.body:
             return {}
         try:
-            return json.loads(request.body)
-        except ValueError:
-            raise ValueError("the body is not valid JSON") from None
+            return parse(request.body)
+        except BodyError as error:
+            raise ValueError(str(error)) from None
 
     def reset(self) -> None:
         self.store.reset()
@@ -331,7 +329,7 @@ class Emulator:
 
     def _get_requests(self, request: Request) -> Reply:
         since = parse_qs(request.query).get("since", ["0"])[0]
-        if not since.isdigit():
+        if not (since.isascii() and since.isdigit()):
             raise ValueError("since must be a request sequence number")
         return _json_reply(200, {"items": self.log.entries(int(since))})
 
@@ -388,93 +386,3 @@ class Emulator:
                     added.setdefault(collection, []).append(item[id_field])
             self.store.commit()
         return _json_reply(200, {"added": added})
-
-
-# -- HTTP plumbing ---------------------------------------------------------------------------------
-
-_KEY_IN_TEXT = re.compile(r"(app_key=)[^&\s'\"]*")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections, as against the real API
-    # One buffered write per response and no Nagle delay: unbuffered header and body writes meet the
-    # client's delayed ACK and cost ~40 ms per request.
-    wbufsize = -1
-    disable_nagle_algorithm = True
-    server: EmulatorServer
-
-    def _dispatch(self) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        emulator = self.server.emulator
-        if length > MAX_BODY:
-            # Read and drop the body first: closing on a client still sending resets the connection
-            # before it can read the 413. Past _DRAIN_LIMIT the client gets the reset instead.
-            remaining = length if length <= _DRAIN_LIMIT else 0
-            while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 1 << 16))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-            self.close_connection = True
-            reply = emulator._error(
-                new_request_id(), ApiError("EntityTooLarge", "The request body is too large.")
-            )
-        else:
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = emulator.handle(Request(self.command, url.path, url.query, headers, body))
-        self._send(reply)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _dispatch
-
-    def _send(self, reply: Reply) -> None:
-        if reply.drop:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        if self.close_connection:  # tell the client, or it reuses the connection and finds it closed
-            self.send_header("Connection", "close")
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.log_message("%s %s %s", self.command, urlsplit(self.path).path, code)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # The request line carries the app key in its query string: scrub before printing anything.
-        if self.server.emulator.config.quiet:
-            return
-        text = redact_text(_KEY_IN_TEXT.sub(r"\1REDACTED", format % args), self.server.emulator._secrets)
-        sys.stderr.write(f"[emulator] {text}\n")
-
-
-class EmulatorServer(ThreadingHTTPServer):
-    daemon_threads = True  # a hung client connection must not keep the process alive
-    request_queue_size = 128  # benchmarks open many connections at once
-
-    def __init__(self, address: tuple[str, int], emulator: Emulator):
-        self.emulator = emulator
-        super().__init__(address, _Handler)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-
-def make_server(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
-    """A bound server (port 0 picks a free one); call serve_forever() or run it in a thread."""
-    return EmulatorServer((host, port), emulator)
-
-
-def serve_in_thread(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
-    """Start a server on a daemon thread (for in-process use); stop it with shutdown()."""
-    server = make_server(emulator, host, port)
-    threading.Thread(target=server.serve_forever, name="flashduty-emulator", daemon=True).start()
-    return server

@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
+from flashduty_pulumi.emulator import DEFAULT_APP_KEY
 from flashduty_pulumi.emulator.__main__ import APP_KEY_ENV
-from flashduty_pulumi.emulator.server import DEFAULT_APP_KEY
 
 __all__ = ["EmulatorProcess"]
 
