@@ -15,35 +15,35 @@ from __future__ import annotations
 
 from typing import Any
 
-# (component schema, property): no longer required, because a Go server reads absent as zero.
+# The spec writes some schemas both as components and inline (create's layers), so a patch finds its
+# schema by a property that only that shape has: (marker property, property patched).
+
+# Not required, because a Go server reads absent as the zero value.
 NOT_REQUIRED: tuple[tuple[str, str], ...] = (
-    # The official Terraform provider omits `fallthrough` when false; absent reads as false.
-    ("RouteCase", "fallthrough"),
+    # A route case. The official Terraform provider omits `fallthrough` when false: absent is false.
+    ("fallthrough", "fallthrough"),
     # The field's own description: "Required when routing_mode is standard (or empty)"; the spec's
     # example answers null for a name_mapping case. Standard mode still needs it (rules.py).
-    ("RouteCase", "channel_ids"),
+    ("fallthrough", "channel_ids"),
 )
 
-# (component schema, property): `null` accepted and read as absent, because the emulator answers
-# exactly that null in info/list, and what it answers must be accepted back.
+# `null` accepted and read as absent, because the emulator answers exactly that null in info and
+# list, and what it answers must be accepted back (the handlers read null as absent).
 NULL_AS_ABSENT: tuple[tuple[str, str], ...] = (
-    ("EscalateTarget", "webhooks"),  # "webhooks": null when only `by` is used
-    ("RouteCase", "channel_ids"),  # null for a name_mapping case
-    ("CreateSilenceRuleRequest", "time_filter"),  # null for a recurring silence rule
-    ("UpdateSilenceRuleRequest", "time_filter"),
+    ("person_ids", "webhooks"),  # a target: "webhooks": null when only `by` is used
+    ("fallthrough", "channel_ids"),  # a route case: null in name_mapping mode
+    ("time_filters", "time_filter"),  # a silence rule: null when recurring
 )
 
 
-def patch_components(schemas: dict[str, Any]) -> None:
-    """Apply the server's leniency to a (copied) `components.schemas` mapping, in place."""
-    for name, prop in NOT_REQUIRED:
-        if name not in schemas:  # the other document
-            continue
-        schema = schemas[name]
-        schema["required"] = [r for r in schema.get("required", []) if r != prop]
-    for name, prop in NULL_AS_ABSENT:
-        if name not in schemas:
-            continue
-        props = schemas[name]["properties"]
-        props[prop] = {"anyOf": [{"type": "null"}, props[prop]]}
-    # The handlers read these nulls with `.get(...) or ...` / `is not None`, i.e. as absent.
+def patch(schema: dict[str, Any]) -> None:
+    """Apply the server's leniency to one (copied) subschema, in place; a visitor for spec.py."""
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return
+    for marker, prop in NOT_REQUIRED:
+        if marker in props and prop in schema.get("required", ()):
+            schema["required"] = [r for r in schema["required"] if r != prop]
+    for marker, prop in NULL_AS_ABSENT:
+        if marker in props and prop in props:
+            props[prop] = {"anyOf": [{"type": "null"}, props[prop]]}

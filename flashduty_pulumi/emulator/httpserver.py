@@ -173,7 +173,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.flush()
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.log_message("%s %s %s", self.command, urlsplit(self.path).path, code)
+        # path and command are unset when the request line itself was refused
+        path = urlsplit(getattr(self, "path", "") or "").path
+        self.log_message("%s %s %s", getattr(self, "command", None) or "-", path or "-", code)
 
     def log_message(self, format: str, *args: Any) -> None:
         # The request line carries the app key in its query string: scrub before printing anything.

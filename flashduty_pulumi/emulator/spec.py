@@ -257,16 +257,15 @@ class SpecValidator:
         registry: Registry[Any] = Registry()
         for doc_name, doc in self._subset["documents"].items():
             contents = {"paths": doc["paths"], "components": doc["components"]}
-            if lenient:
-                contents = copy.deepcopy(contents)
-                deviations.patch_components(contents["components"]["schemas"])
-            if visit is not None:
+            for patch in (deviations.patch if lenient else None, visit):
+                if patch is None:
+                    continue
                 contents = copy.deepcopy(contents)
                 for schema in contents["components"]["schemas"].values():
-                    _transform(schema, visit)
+                    _transform(schema, patch)
                 for op in contents["paths"].values():
-                    _transform(op["request"], visit)
-                    _transform(op["response"], visit)
+                    _transform(op["request"], patch)
+                    _transform(op["response"], patch)
             uri = f"{_URN}{flavour}:{doc_name}"
             registry = registry.with_resource(uri, DRAFT202012.create_resource(contents))
         return registry
