@@ -1,4 +1,4 @@
-"""A local Flashduty API on loopback: the HTTP layer, auth, limits, faults and the control surface.
+"""A local Flashduty API on loopback: the application (auth, limits, faults, the control surface).
 
 Every API path is POST with a JSON body and the `app_key` query parameter, answered with the
 documented envelopes: `{request_id, data}` on success, `{request_id, error: {code, message}}` on
@@ -23,9 +23,10 @@ DECISIONS: the open questions of shared/reference/flashduty-api.md §6, each ans
 reading that makes a careless client fail loudly. The code carrying each choice is marked
 `# Open question N (flashduty-api.md §6)`.
  1. Route version (api.route_upsert): with no rule yet, an omitted version or 0 creates it
-    (version 1) and any other version is refused; once a rule exists, version is required and must
-    equal the stored one. Omitted, 0 or stale -> 400 InvalidParameter naming `version`
-    ("The specified parameter version is not valid: is stale (3); the current version is 4").
+    (version 1) and any other version is refused; once a rule exists, the current version updates
+    it, omitted or 0 overwrites it without the check (the vendor's Terraform provider always sends
+    0, its CLI documents omitting it), and any other version is stale -> 400 InvalidParameter
+    naming `version` ("... version is not valid: is stale (3); the current version is 4").
     Every upsert bumps version by 1.
  2. Updates (api._escalation, api._silence) are full replacements: an omitted optional field is
     reset to its default, exactly as on create.
@@ -37,7 +38,7 @@ reading that makes a careless client fail loudly. The code carrying each choice 
  5. /route/info and /route/list: an unknown integration -> ResourceNotFound; a dedicated one ->
     InvalidParameter; an existing shared integration with no rule -> data null (info) / left out (list).
  6. (rules.py) name_mapping cases need `name_mapping_label` written `labels.<name>`, and
-    channel_ids must be empty; they are listed as `channel_ids: null`, as in S1's example.
+    channel_ids must be empty or absent; they are listed as `channel_ids: null`, as in S1's example.
  7. (rules.py) Escalation priority need not be unique (ties keep creation order); update enforces
     create's ranges (priority 0-200, aggr_window 0-3600) though its schema states none.
  8. (rules.py) TimeFilter needs start and end as HH:MM with start < end (no window across
@@ -45,7 +46,7 @@ reading that makes a careless client fail loudly. The code carrying each choice 
     windows are evaluated in UTC; calendar windows are never "effective" (no calendars here).
  9. (rules.py) `by` lists accept email, sms, voice, push and <feishu|dingtalk|wecom|teams>_app:<id>
     only; webhook types are the [legacy] list plus slack, teams, custom, with the [legacy] required
-    settings checked for the types it documents.
+    settings checked for the types it documents, except a bot's `alias` (today's spec: free-form).
 10. (api._silence) A recurring silence rule lists `time_filter: null`; a one-off rule lists
     `time_filters: []`. is_effective is computed at read time (enabled and inside the window).
 11. (this module) On 429 only `Retry-After` (integer seconds, >= 1) is sent; no X-RateLimit-*
@@ -59,6 +60,10 @@ InvalidParameter naming the field (S1's own example message is "The specified pa
 is not valid."); an unknown rule channel is ResourceNotFound. Mutations answer `data: null` (S1:
 "The server returns data: null"); PUT /__emulator/config {"empty_data": "omit"|"object"} switches to
 an absent `data` (Go's omitempty) or `{}` (S1's examples). Unknown request fields are ignored.
+Where the server accepts more than the spec's letter (what the vendor's clients send, and its own
+`null`s read back), the one place is deviations.py; README.md tabulates every deviation.
+Bodies are read by jsonbody.py (no NaN, Infinity, lone surrogates or deep nesting); the HTTP
+framing (methods, Content-Length, chunked bodies, read timeout) is httpserver.py's.
 """
 
 from __future__ import annotations
