@@ -7,7 +7,8 @@ route (404 RouteNotFound) -> method (405 MethodNotAllowed) -> injected fault -> 
 (401 Unauthorized) -> rate limit (429 RequestTooFrequently + Retry-After) -> content type
 (400 InvalidContentType) -> JSON (400 BadRequest) -> permission (403 AccessDenied for the read-only
 key on writes) -> request schema and prose rules (400 InvalidParameter naming the field) -> the
-endpoint (api.py: 400 ResourceNotFound / InvalidParameter for stored-state problems).
+endpoint (api.py, routes.py, lookups.py: 400 ResourceNotFound / InvalidParameter for stored-state
+problems).
 
 The control surface under /__emulator/ needs no key, is never rate limited and is not logged:
   GET    /__emulator/health          {"ok": true}
@@ -22,7 +23,7 @@ The control surface under /__emulator/ needs no key, is never rate limited and i
 DECISIONS: the open questions of shared/reference/flashduty-api.md §6, each answered with the
 reading that makes a careless client fail loudly. The code carrying each choice is marked
 `# Open question N (flashduty-api.md §6)`.
- 1. Route version (api.route_upsert): with no rule yet, an omitted version or 0 creates it
+ 1. Route version (routes.route_upsert): with no rule yet, an omitted version or 0 creates it
     (version 1) and any other version is refused; once a rule exists, the current version updates
     it, omitted or 0 overwrites it without the check (the vendor's Terraform provider always sends
     0, its CLI documents omitting it), and any other version is stale -> 400 InvalidParameter
@@ -51,7 +52,7 @@ reading that makes a careless client fail loudly. The code carrying each choice 
     `time_filters: []`. is_effective is computed at read time (enabled and inside the window).
 11. (this module) On 429 only `Retry-After` (integer seconds, >= 1) is sent; no X-RateLimit-*
     headers, so a client cannot come to depend on them. A fault can send 429 without Retry-After.
-12. (api.route_upsert) Routes cannot be disabled or deleted: there are no such paths
+12. (routes.route_upsert) Routes cannot be disabled or deleted: there are no such paths
     (RouteNotFound), and status is always "enabled".
 13. (seed.py) No API lists integrations; the seeded ones are documented in seed.py and visible
     through GET /__emulator/state.
