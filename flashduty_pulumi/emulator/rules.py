@@ -195,8 +195,8 @@ _BY_PLAIN = frozenset({"email", "sms", "voice", "push"})
 _BY_APP = re.compile(r"(feishu|dingtalk|wecom|teams)_app:[0-9]+")
 # Open question 9: webhook types are the [legacy] list plus S1's `slack`, `teams`, `custom`. Settings
 # are checked for the types whose settings [legacy] documents (ref §4.5); the rest are free objects.
-# A bot's `alias` is not required: today's spec has free-form settings and only the older [legacy]
-# text asked for it; the `token` stays required, as a bot cannot be reached without it.
+# A bot's `alias` is not required: today's spec has free-form settings; only an older API text
+# asked for it. The `token` stays required: a bot cannot be reached without it.
 _APP_WEBHOOKS = frozenset({"feishu_app", "wecom_app", "dingtalk_app", "slack_app", "teams_app"})
 _BOT_WEBHOOKS = frozenset({"feishu", "wecom", "dingtalk", "zoom", "telegram"})
 _OTHER_WEBHOOKS = frozenset({"slack", "teams", "custom"})
