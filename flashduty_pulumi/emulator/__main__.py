@@ -14,9 +14,10 @@ import sys
 from pathlib import Path
 from types import FrameType
 
-from flashduty_pulumi.emulator.server import DEFAULT_APP_KEY, Config, Emulator, make_server
+from flashduty_pulumi.emulator import DEFAULT_APP_KEY
 
 APP_KEY_ENV = "FLASHDUTY_EMULATOR_APP_KEY"
+_EXTRA_MODULES = ("jsonschema", "referencing")  # what the `emulator` extra installs
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,6 +35,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--no-rate-limit", action="store_true", help="turn off the 50/s, 1000/min limiter")
     parser.add_argument("--quiet", action="store_true", help="do not log requests to stderr")
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=60.0,
+        help="seconds a connection may wait between reads before it is closed (default 60)",
+    )
     return parser
 
 
@@ -43,6 +50,18 @@ def _stop(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        from flashduty_pulumi.emulator.httpserver import make_server
+        from flashduty_pulumi.emulator.server import Config, Emulator
+    except ModuleNotFoundError as error:
+        if error.name not in _EXTRA_MODULES:
+            raise
+        print(
+            f"flashduty-emulator: the emulator needs {error.name}; "
+            "install it with: pip install 'flashduty-pulumi[emulator]'",
+            file=sys.stderr,
+        )
+        return 3
     config = Config(
         app_key=args.app_key or os.environ.get(APP_KEY_ENV) or DEFAULT_APP_KEY,
         read_only_key=args.read_only_key,
@@ -50,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
         quiet=args.quiet,
     )
     try:
-        server = make_server(Emulator(config, args.state), args.host, args.port)
+        server = make_server(Emulator(config, args.state), args.host, args.port, args.read_timeout)
     except (OSError, ValueError) as error:
         print(f"flashduty-emulator: {error}", file=sys.stderr)
         return 2

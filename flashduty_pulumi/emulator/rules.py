@@ -20,8 +20,11 @@ from flashduty_pulumi.emulator.errors import SpecError
 Body = Mapping[str, Any]
 Rule = Callable[[Body], Iterator[SpecError]]
 
-_OBJECT_ID = re.compile(r"^[0-9a-fA-F]{24}$")
-_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+# Matched with fullmatch and ASCII classes only: `$` would accept a trailing newline and `\d` other
+# scripts' digits, and a value stored that way breaks the spec's response patterns on every read.
+_OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _err(path: str, message: str, rule: str) -> SpecError:
@@ -132,7 +135,7 @@ def _time_filters(items: Sequence[Mapping[str, Any]] | None, where: str) -> Iter
         for name, value in (("start", start), ("end", end)):
             if value is None:
                 yield _err(f"{at}.{name}", "is required (HH:MM)", "time-filter-required")
-            elif not _HHMM.match(value):
+            elif not _HHMM.fullmatch(value):
                 yield _err(
                     f"{at}.{name}", "must be a 24-hour time HH:MM (00:00 to 23:59)", "time-filter-format"
                 )
@@ -142,8 +145,8 @@ def _time_filters(items: Sequence[Mapping[str, Any]] | None, where: str) -> Iter
         if (
             isinstance(start, str)
             and isinstance(end, str)
-            and _HHMM.match(start)
-            and _HHMM.match(end)
+            and _HHMM.fullmatch(start)
+            and _HHMM.fullmatch(end)
             and start >= end
         ):
             yield _err(
@@ -189,9 +192,11 @@ _RECIPIENTS = ("person_ids", "team_ids", "schedule_to_role_ids", "emails")
 # email, sms, voice, push, and an IM app bound to an IM integration written `<app>_app:<id>` ([legacy]).
 # A bare `feishu` (an S1 example) is rejected: it does not say which IM integration to use.
 _BY_PLAIN = frozenset({"email", "sms", "voice", "push"})
-_BY_APP = re.compile(r"^(feishu|dingtalk|wecom|teams)_app:\d+$")
+_BY_APP = re.compile(r"(feishu|dingtalk|wecom|teams)_app:[0-9]+")
 # Open question 9: webhook types are the [legacy] list plus S1's `slack`, `teams`, `custom`. Settings
 # are checked for the types whose settings [legacy] documents (ref §4.5); the rest are free objects.
+# A bot's `alias` is not required: today's spec has free-form settings; only an older API text
+# asked for it. The `token` stays required: a bot cannot be reached without it.
 _APP_WEBHOOKS = frozenset({"feishu_app", "wecom_app", "dingtalk_app", "slack_app", "teams_app"})
 _BOT_WEBHOOKS = frozenset({"feishu", "wecom", "dingtalk", "zoom", "telegram"})
 _OTHER_WEBHOOKS = frozenset({"slack", "teams", "custom"})
@@ -220,7 +225,7 @@ def _target(target: Mapping[str, Any], at: str) -> Iterator[SpecError]:
     if isinstance(by, Mapping):
         for severity in ("critical", "warning", "info"):
             for j, value in enumerate(by.get(severity) or ()):
-                if value not in _BY_PLAIN and not _BY_APP.match(value):
+                if value not in _BY_PLAIN and not _BY_APP.fullmatch(value):
                     yield _err(
                         f"{at}.by.{severity}[{j}]",
                         "must be email, sms, voice, push or <feishu|dingtalk|wecom|teams>_app:<id>",
@@ -231,7 +236,7 @@ def _target(target: Mapping[str, Any], at: str) -> Iterator[SpecError]:
         if kind in _APP_WEBHOOKS:
             needed: tuple[str, ...] = ("data_source_id", "chat_ids")
         elif kind in _BOT_WEBHOOKS:
-            needed = ("token", "alias", *_BOT_EXTRA.get(kind, ()))
+            needed = ("token", *_BOT_EXTRA.get(kind, ()))
         elif kind in _OTHER_WEBHOOKS:
             needed = ()
         else:
@@ -248,7 +253,7 @@ def _target(target: Mapping[str, Any], at: str) -> Iterator[SpecError]:
     # ref §4.5: schedule_to_role_ids maps a schedule ID (a string key) to role IDs; [tf] sends [0]
     # for the default role. An empty role list would notify nobody, so it is rejected.
     for key, roles in (target.get("schedule_to_role_ids") or {}).items():
-        if not key.isdigit():
+        if not _DIGITS.fullmatch(key):
             yield _err(
                 f"{at}.schedule_to_role_ids.{key}",
                 "key must be a schedule ID (decimal digits)",
@@ -318,7 +323,7 @@ def _silence(body: Body) -> Iterator[SpecError]:
     # S1 SilenceRuleItem.from_incident_id has pattern ^[0-9a-fA-F]{24}$: the server echoes it, so a
     # value that could not be echoed validly is rejected at the door.
     source = body.get("from_incident_id")
-    if isinstance(source, str) and source and not _OBJECT_ID.match(source):
+    if isinstance(source, str) and source and not _OBJECT_ID.fullmatch(source):
         yield _err("from_incident_id", "must be an incident ID (24 hex characters)", "incident-id")
 
 

@@ -1,4 +1,4 @@
-"""A local Flashduty API on loopback: the HTTP layer, auth, limits, faults and the control surface.
+"""A local Flashduty API on loopback: the application (auth, limits, faults, the control surface).
 
 Every API path is POST with a JSON body and the `app_key` query parameter, answered with the
 documented envelopes: `{request_id, data}` on success, `{request_id, error: {code, message}}` on
@@ -7,7 +7,8 @@ route (404 RouteNotFound) -> method (405 MethodNotAllowed) -> injected fault -> 
 (401 Unauthorized) -> rate limit (429 RequestTooFrequently + Retry-After) -> content type
 (400 InvalidContentType) -> JSON (400 BadRequest) -> permission (403 AccessDenied for the read-only
 key on writes) -> request schema and prose rules (400 InvalidParameter naming the field) -> the
-endpoint (api.py: 400 ResourceNotFound / InvalidParameter for stored-state problems).
+endpoint (api.py, routes.py, lookups.py: 400 ResourceNotFound / InvalidParameter for stored-state
+problems).
 
 The control surface under /__emulator/ needs no key, is never rate limited and is not logged:
   GET    /__emulator/health          {"ok": true}
@@ -23,10 +24,11 @@ The control surface under /__emulator/ needs no key, is never rate limited and i
 DECISIONS: the open questions of shared/reference/flashduty-api.md §6, each answered with the
 reading that makes a careless client fail loudly. The code carrying each choice is marked
 `# Open question N (flashduty-api.md §6)`.
- 1. Route version (api.route_upsert): with no rule yet, an omitted version or 0 creates it
-    (version 1) and any other version is refused; once a rule exists, version is required and must
-    equal the stored one. Omitted, 0 or stale -> 400 InvalidParameter naming `version`
-    ("The specified parameter version is not valid: is stale (3); the current version is 4").
+ 1. Route version (routes.route_upsert): with no rule yet, an omitted version or 0 creates it
+    (version 1) and any other version is refused; once a rule exists, the current version updates
+    it, omitted or 0 overwrites it without the check (the vendor's Terraform provider always sends
+    0, its CLI documents omitting it), and any other version is stale -> 400 InvalidParameter
+    naming `version` ("... version is not valid: is stale (3); the current version is 4").
     Every upsert bumps version by 1.
  2. Updates (api._escalation, api._silence) are full replacements: an omitted optional field is
     reset to its default, exactly as on create.
@@ -38,7 +40,7 @@ reading that makes a careless client fail loudly. The code carrying each choice 
  5. /route/info and /route/list: an unknown integration -> ResourceNotFound; a dedicated one ->
     InvalidParameter; an existing shared integration with no rule -> data null (info) / left out (list).
  6. (rules.py) name_mapping cases need `name_mapping_label` written `labels.<name>`, and
-    channel_ids must be empty; they are listed as `channel_ids: null`, as in S1's example.
+    channel_ids must be empty or absent; they are listed as `channel_ids: null`, as in S1's example.
  7. (rules.py) Escalation priority need not be unique (ties keep creation order); update enforces
     create's ranges (priority 0-200, aggr_window 0-3600) though its schema states none.
  8. (rules.py) TimeFilter needs start and end as HH:MM with start < end (no window across
@@ -46,12 +48,12 @@ reading that makes a careless client fail loudly. The code carrying each choice 
     windows are evaluated in UTC; calendar windows are never "effective" (no calendars here).
  9. (rules.py) `by` lists accept email, sms, voice, push and <feishu|dingtalk|wecom|teams>_app:<id>
     only; webhook types are the [legacy] list plus slack, teams, custom, with the [legacy] required
-    settings checked for the types it documents.
+    settings checked for the types it documents, except a bot's `alias` (today's spec: free-form).
 10. (api._silence) A recurring silence rule lists `time_filter: null`; a one-off rule lists
     `time_filters: []`. is_effective is computed at read time (enabled and inside the window).
 11. (this module) On 429 only `Retry-After` (integer seconds, >= 1) is sent; no X-RateLimit-*
     headers, so a client cannot come to depend on them. A fault can send 429 without Retry-After.
-12. (api.route_upsert) Routes cannot be disabled or deleted: there are no such paths
+12. (routes.route_upsert) Routes cannot be disabled or deleted: there are no such paths
     (RouteNotFound), and status is always "enabled".
 13. (seed.py) No API lists integrations; the seeded ones are documented in seed.py and visible
     through GET /__emulator/state.
@@ -60,38 +62,36 @@ InvalidParameter naming the field (S1's own example message is "The specified pa
 is not valid."); an unknown rule channel is ResourceNotFound. Mutations answer `data: null` (S1:
 "The server returns data: null"); PUT /__emulator/config {"empty_data": "omit"|"object"} switches to
 an absent `data` (Go's omitempty) or `{}` (S1's examples). Unknown request fields are ignored.
+Where the server accepts more than the spec's letter (what the vendor's clients send, and its own
+`null`s read back), the one place is deviations.py; README.md tabulates every deviation.
+Bodies are read by jsonbody.py (no NaN, Infinity, lone surrogates or deep nesting); the HTTP
+framing (methods, Content-Length, chunked bodies, read timeout) is httpserver.py's.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import re
-import socket
 import sys
-import threading
 import time
 import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
-from flashduty_pulumi.emulator import seed, ui
+from flashduty_pulumi.emulator import DEFAULT_APP_KEY, seed, ui
 from flashduty_pulumi.emulator.api import HANDLERS
 from flashduty_pulumi.emulator.errors import ApiError
 from flashduty_pulumi.emulator.faults import Fault, FaultSet
+from flashduty_pulumi.emulator.jsonbody import BodyError, parse
 from flashduty_pulumi.emulator.ratelimit import RateLimiter
-from flashduty_pulumi.emulator.requestlog import RequestLog, loggable_body, redact_query, redact_text
-from flashduty_pulumi.emulator.spec import default_validator
+from flashduty_pulumi.emulator.requestlog import RequestLog, loggable_body, redact_query
+from flashduty_pulumi.emulator.spec import server_validator
 from flashduty_pulumi.emulator.store import Store
 
-DEFAULT_APP_KEY = "fd-emulator-key"
 MAX_BODY = 1 << 20  # bodies above 1 MiB get EntityTooLarge
-_DRAIN_LIMIT = 64 << 20
 EMPTY_DATA_MODES = ("null", "omit", "object")
 _JSON = "application/json; charset=utf-8"
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -143,7 +143,8 @@ class Reply:
 
 
 def _json_reply(status: int, payload: object, headers: dict[str, str] | None = None) -> Reply:
-    body = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # allow_nan=False: an answer no JSON parser can read is a bug to hear about, never to send.
+    body = json.dumps(payload, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
     return Reply(status, body, {"Content-Type": _JSON, **(headers or {})})
 
 
@@ -153,7 +154,7 @@ class Emulator:
     def __init__(self, config: Config | None = None, state_path: Path | None = None):
         self.initial = config or Config()
         self.config = Config(**asdict(self.initial))
-        self.spec = default_validator()
+        self.spec = server_validator()
         self.store = Store(seed.seed_state, state_path)
         self.faults = FaultSet()
         self.log = RequestLog()
@@ -250,9 +251,9 @@ class Emulator:
             if content_type != "application/json":
                 raise ApiError("InvalidContentType", "The Content-Type header must be application/json.")
             try:
-                body = json.loads(request.body.decode("utf-8"))
-            except ValueError:
-                raise ApiError("BadRequest", "The request body is not valid JSON.") from None
+                body = parse(request.body)
+            except BodyError as error:
+                raise ApiError("BadRequest", f"The request body is not acceptable: {error}.") from None
             if is_write and key == self.config.read_only_key:
                 raise ApiError("AccessDenied", "Access Denied.")
             errors = self.spec.request_errors(path, body)
@@ -310,15 +311,18 @@ class Emulator:
             return handler(request)
         except ValueError as error:
             return _json_reply(400, {"error": str(error)})
+        except Exception:  # a bug in the emulator: still answer, and say where to look
+            traceback.print_exc(file=sys.stderr)
+            return _json_reply(500, {"error": "internal error in the emulator (see its stderr)"})
 
     @staticmethod
     def _json_body(request: Request) -> Any:
         if not request.body:
             return {}
         try:
-            return json.loads(request.body)
-        except ValueError:
-            raise ValueError("the body is not valid JSON") from None
+            return parse(request.body)
+        except BodyError as error:
+            raise ValueError(str(error)) from None
 
     def reset(self) -> None:
         self.store.reset()
@@ -333,7 +337,7 @@ class Emulator:
 
     def _get_requests(self, request: Request) -> Reply:
         since = parse_qs(request.query).get("since", ["0"])[0]
-        if not since.isdigit():
+        if not (since.isascii() and since.isdigit()):
             raise ValueError("since must be a request sequence number")
         return _json_reply(200, {"items": self.log.entries(int(since))})
 
@@ -390,93 +394,3 @@ class Emulator:
                     added.setdefault(collection, []).append(item[id_field])
             self.store.commit()
         return _json_reply(200, {"added": added})
-
-
-# -- HTTP plumbing ---------------------------------------------------------------------------------
-
-_KEY_IN_TEXT = re.compile(r"(app_key=)[^&\s'\"]*")
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: clients reuse connections, as against the real API
-    # One buffered write per response and no Nagle delay: unbuffered header and body writes meet the
-    # client's delayed ACK and cost ~40 ms per request.
-    wbufsize = -1
-    disable_nagle_algorithm = True
-    server: EmulatorServer
-
-    def _dispatch(self) -> None:
-        url = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        emulator = self.server.emulator
-        if length > MAX_BODY:
-            # Read and drop the body first: closing on a client still sending resets the connection
-            # before it can read the 413. Past _DRAIN_LIMIT the client gets the reset instead.
-            remaining = length if length <= _DRAIN_LIMIT else 0
-            while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 1 << 16))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-            self.close_connection = True
-            reply = emulator._error(
-                new_request_id(), ApiError("EntityTooLarge", "The request body is too large.")
-            )
-        else:
-            body = self.rfile.read(length) if length else b""
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            reply = emulator.handle(Request(self.command, url.path, url.query, headers, body))
-        self._send(reply)
-
-    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _dispatch
-
-    def _send(self, reply: Reply) -> None:
-        if reply.drop:
-            self.close_connection = True
-            with contextlib.suppress(OSError):
-                self.connection.shutdown(socket.SHUT_RDWR)
-            return
-        self.send_response(reply.status)
-        for name, value in reply.headers.items():
-            self.send_header(name, value)
-        if self.close_connection:  # tell the client, or it reuses the connection and finds it closed
-            self.send_header("Connection", "close")
-        self.send_header("Content-Length", str(len(reply.body)))
-        self.end_headers()
-        self.wfile.write(reply.body)
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        self.log_message("%s %s %s", self.command, urlsplit(self.path).path, code)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # The request line carries the app key in its query string: scrub before printing anything.
-        if self.server.emulator.config.quiet:
-            return
-        text = redact_text(_KEY_IN_TEXT.sub(r"\1REDACTED", format % args), self.server.emulator._secrets)
-        sys.stderr.write(f"[emulator] {text}\n")
-
-
-class EmulatorServer(ThreadingHTTPServer):
-    daemon_threads = True  # a hung client connection must not keep the process alive
-    request_queue_size = 128  # benchmarks open many connections at once
-
-    def __init__(self, address: tuple[str, int], emulator: Emulator):
-        self.emulator = emulator
-        super().__init__(address, _Handler)
-
-    @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-
-def make_server(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
-    """A bound server (port 0 picks a free one); call serve_forever() or run it in a thread."""
-    return EmulatorServer((host, port), emulator)
-
-
-def serve_in_thread(emulator: Emulator, host: str = "127.0.0.1", port: int = 0) -> EmulatorServer:
-    """Start a server on a daemon thread (for in-process use); stop it with shutdown()."""
-    server = make_server(emulator, host, port)
-    threading.Thread(target=server.serve_forever, name="flashduty-emulator", daemon=True).start()
-    return server

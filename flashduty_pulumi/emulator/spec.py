@@ -18,6 +18,7 @@ Stable public API (other test suites use it to check OUR CLIENT's requests):
     v.permissions(path), v.is_write(path), v.rate_limit(path)
 
     SpecValidator(forbid_unknown=True)       # also report fields the schema does not declare
+    SpecValidator(lenient=True)              # the server's reading (deviations.py); server_validator()
 
 `SpecError` has `.path` (e.g. "layers[0].target.person_ids", "" for the body), `.message` (the
 rule broken, e.g. "must be at most 39 characters") and `.keyword`. Errors come sorted by path.
@@ -39,7 +40,8 @@ from __future__ import annotations
 import copy
 import functools
 import json
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any
 
@@ -49,10 +51,11 @@ from jsonschema.validators import extend
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from flashduty_pulumi.emulator import deviations
 from flashduty_pulumi.emulator import rules as prose_rules
 from flashduty_pulumi.emulator.errors import SpecError
 
-__all__ = ["SpecError", "SpecValidator", "default_validator", "load_subset"]
+__all__ = ["SpecError", "SpecValidator", "default_validator", "load_subset", "server_validator"]
 
 _SUBSET_FILE = "spec_subset.json"
 _URN = "urn:flashduty-emulator:"
@@ -69,8 +72,22 @@ def _is_strict_int(_checker: object, instance: object) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+@functools.lru_cache(maxsize=256)
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    # JSON Schema patterns are ECMA-262: `\d` is ASCII only and `$` matches only at the very end.
+    # Python's `\d` also matches other scripts' digits and its `$` also matches before a final
+    # newline, so "24 hex digits + newline" would pass and then break the response schema.
+    return re.compile(re.sub(r"(?<!\\)\$", r"\\Z", pattern), re.ASCII)
+
+
+def _pattern(validator: Any, pattern: str, instance: object, schema: object) -> Iterator[ValidationError]:
+    if isinstance(instance, str) and not _ecma_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 _Validator = extend(
     Draft202012Validator,
+    validators={"pattern": _pattern},
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_strict_int),
 )
 
@@ -205,7 +222,13 @@ def _sorted(errors: Iterable[SpecError]) -> list[SpecError]:
 class SpecValidator:
     """Validates request and response bodies for the emulated paths. Thread-safe once built."""
 
-    def __init__(self, *, forbid_unknown: bool = False, subset: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        *,
+        forbid_unknown: bool = False,
+        lenient: bool = False,
+        subset: Mapping[str, Any] | None = None,
+    ):
         self._subset: Mapping[str, Any] = subset if subset is not None else load_subset()
         self._forbid_unknown = forbid_unknown
         self._ops: dict[str, tuple[str, Mapping[str, Any]]] = {}
@@ -215,9 +238,10 @@ class SpecValidator:
         self._format_checker = _format_checker()
         # One registry per flavour: requests as written (optionally closed to unknown fields), and
         # responses tolerant of Go's nulls. Validators are compiled lazily, once per path.
+        # lenient: the server's reading (deviations.py); the default keeps the spec's letter.
         request_visit = _forbid_unknown if forbid_unknown else None
         self._registries = {
-            "request": self._registry("request", request_visit),
+            "request": self._registry("request", request_visit, lenient=lenient),
             "response": self._registry("response", _allow_nil),
             "response-strict": self._registry("response-strict", None),
         }
@@ -227,17 +251,21 @@ class SpecValidator:
     def paths(self) -> tuple[str, ...]:
         return tuple(sorted(self._ops))
 
-    def _registry(self, flavour: str, visit: Callable[[dict[str, Any]], None] | None) -> Registry[Any]:
+    def _registry(
+        self, flavour: str, visit: Callable[[dict[str, Any]], None] | None, *, lenient: bool = False
+    ) -> Registry[Any]:
         registry: Registry[Any] = Registry()
         for doc_name, doc in self._subset["documents"].items():
             contents = {"paths": doc["paths"], "components": doc["components"]}
-            if visit is not None:
+            for patch in (deviations.patch if lenient else None, visit):
+                if patch is None:
+                    continue
                 contents = copy.deepcopy(contents)
                 for schema in contents["components"]["schemas"].values():
-                    _transform(schema, visit)
+                    _transform(schema, patch)
                 for op in contents["paths"].values():
-                    _transform(op["request"], visit)
-                    _transform(op["response"], visit)
+                    _transform(op["request"], patch)
+                    _transform(op["response"], patch)
             uri = f"{_URN}{flavour}:{doc_name}"
             registry = registry.with_resource(uri, DRAFT202012.create_resource(contents))
         return registry
@@ -303,5 +331,11 @@ class SpecValidator:
 
 @functools.lru_cache(maxsize=1)
 def default_validator() -> SpecValidator:
-    """A shared SpecValidator (building one parses the subset; reuse it)."""
+    """A shared SpecValidator with the spec's letter (building one parses the subset; reuse it)."""
     return SpecValidator()
+
+
+@functools.lru_cache(maxsize=1)
+def server_validator() -> SpecValidator:
+    """The shared validator the emulator serves with: the spec plus deviations.py's leniency."""
+    return SpecValidator(lenient=True)

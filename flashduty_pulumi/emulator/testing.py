@@ -26,8 +26,8 @@ from typing import Any
 
 import httpx
 
+from flashduty_pulumi.emulator import DEFAULT_APP_KEY
 from flashduty_pulumi.emulator.__main__ import APP_KEY_ENV
-from flashduty_pulumi.emulator.server import DEFAULT_APP_KEY
 
 __all__ = ["EmulatorProcess"]
 
@@ -45,11 +45,18 @@ class EmulatorProcess:
         quiet: bool = True,
         extra_args: tuple[str, ...] = (),
         startup_timeout: float = 30.0,
+        code_root: Path | None = None,
     ):
         self.app_key = app_key
         self.read_only_key = read_only_key
         self.state = state
         args = [sys.executable, "-m", "flashduty_pulumi.emulator", "--port", "0", *extra_args]
+        if code_root is not None:  # another checkout's emulator (benchmarks compare revisions)
+            launch = (
+                f"import runpy, sys; sys.path.insert(0, {str(code_root)!r}); "
+                "runpy.run_module('flashduty_pulumi.emulator', run_name='__main__')"
+            )
+            args[1:3] = ["-c", launch]
         if read_only_key:
             args += ["--read-only-key", read_only_key]
         if state is not None:

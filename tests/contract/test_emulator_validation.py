@@ -167,12 +167,6 @@ BAD: list[tuple[str, str, Any, str]] = [
         silence(time_filter={"start_time": 0, "end_time": 1_900_000_000}),
         "time_filter.start_time",
     ),
-    (
-        "sil-time-filter-null",
-        SIL,
-        silence(time_filter=None, time_filters=[{"start": "01:00", "end": "02:00"}]),
-        "time_filter",
-    ),
     ("sil-filters-empty", SIL, silence(filters=[]), "filters"),
     ("sil-filters-missing", SIL, _without(silence(), "filters"), "filters"),
     ("sil-filters-empty-group", SIL, silence(filters=[[]]), "filters[0]"),
@@ -186,12 +180,6 @@ BAD: list[tuple[str, str, Any, str]] = [
         UPSERT,
         route(cases=[case(**{"if": [{"key": "title", "oper": "LIKE", "vals": ["x"]}]})]),
         "cases[0].if[0].oper",
-    ),
-    (
-        "route-case-no-fallthrough",
-        UPSERT,
-        route(cases=[_without(case(), "fallthrough")]),
-        "cases[0].fallthrough",
     ),
     ("route-standard-no-channels", UPSERT, route(cases=[case(channel_ids=[])]), "cases[0].channel_ids"),
     (

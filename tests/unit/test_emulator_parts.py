@@ -11,7 +11,7 @@ from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.api import HANDLERS
 from flashduty_pulumi.emulator.faults import FaultSet, parse_fault
 from flashduty_pulumi.emulator.ratelimit import RateLimiter
-from flashduty_pulumi.emulator.requestlog import loggable_body, redact_query
+from flashduty_pulumi.emulator.requestlog import loggable_body, readable_body, redact_query
 from flashduty_pulumi.emulator.spec import default_validator
 from flashduty_pulumi.emulator.store import Store
 
@@ -91,8 +91,8 @@ def test_fault_set_matching_order_path_writes_and_seeded_chance() -> None:
 
 def test_redaction_of_query_and_body() -> None:
     assert redact_query("app_key=abc&p=1&app_key=def") == "app_key=REDACTED&p=1&app_key=REDACTED"
-    assert loggable_body(b'{"k": "secret-key-1"}', ["secret-key-1"]) == {"k": "REDACTED"}
-    assert loggable_body(b"not json secret-key-1", ["secret-key-1"]) == "not json REDACTED"
+    assert readable_body(loggable_body(b'{"k": "secret-key-1"}', ["secret-key-1"])) == {"k": "REDACTED"}
+    assert readable_body(loggable_body(b"not json secret-key-1", ["secret-key-1"])) == "not json REDACTED"
 
 
 def test_store_persists_atomically_and_reloads(tmp_path: Path) -> None:
