@@ -41,8 +41,9 @@ from flashduty_pulumi.export import (
 )
 from flashduty_pulumi.export.fetch import resolve_channels
 from flashduty_pulumi.export.names import Identifiers, NameRequest
-from flashduty_pulumi.export.program import _Resource, _resource_text, engine_numbers
 from flashduty_pulumi.export.pysource import Call, Commented, Expr, py_str, render, render_call, resolve
+from flashduty_pulumi.export.rule_arguments import Resource
+from flashduty_pulumi.export.self_check import engine_numbers, resource_text
 from flashduty_pulumi.models import EscalateRuleItem, RouteItem, SilenceRuleItem
 from flashduty_pulumi.providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
 
@@ -523,9 +524,8 @@ def test_a_rule_that_would_change_is_flagged() -> None:
     result = build_program(snapshot, directory)
     assert not any("would update" in w for w in result.warnings)
     provider = EscalationRuleProvider()
-    res = _Resource(
+    res = Resource(
         section="s",
-        name="x",
         call=Call(
             "fd.EscalationRule",
             ("x",),
@@ -544,7 +544,7 @@ def test_a_rule_that_would_change_is_flagged() -> None:
     )
 
     warnings: list[str] = []
-    text, kept = _resource_text(res, warnings)
+    text, kept = resource_text(res, warnings)
     assert kept
     assert text.startswith("# WARNING: adopting this rule would update ")
     assert "enabled" in text.splitlines()[0] and "layers" in text.splitlines()[0]
