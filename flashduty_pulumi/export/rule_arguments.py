@@ -212,7 +212,7 @@ class RuleArguments:
     def _case(self, case: dict[str, Any]) -> dict[str, Any]:
         node: dict[str, Any] = {"if": _conditions(case["if"])}
         channels = [self.lookups.ref("channel", i) for i in case["channel_ids"]]
-        if case["routing_mode"] == "name_mapping":
+        if case["routing_mode"] == "name_mapping":  # said first: the channel comes from the label
             node["routing_mode"] = "name_mapping"
             node["name_mapping_label"] = case.get("name_mapping_label", "")
             if channels:
