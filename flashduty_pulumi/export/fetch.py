@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..client import FlashdutyClient, InvalidParameter, ResourceNotFound
 from ..models import (
@@ -55,35 +56,23 @@ class Directory:
 
     def __init__(self, client: FlashdutyClient) -> None:
         self._client = client
-        self._channels: list[ChannelItem] | None = None
-        self._templates: list[TemplateItem] | None = None
         self._template_info: dict[str, TemplateItem | None] = {}
-        self._members: list[MemberItem] | None = None
-        self._teams: list[TeamItem] | None = None
 
-    @property
+    @cached_property
     def channels(self) -> list[ChannelItem]:
-        if self._channels is None:
-            self._channels = list(self._client.iter_channels())
-        return self._channels
+        return list(self._client.iter_channels())
 
-    @property
+    @cached_property
     def templates(self) -> list[TemplateItem]:
-        if self._templates is None:
-            self._templates = list(self._client.iter_templates(TemplateListRequest(limit=100)))
-        return self._templates
+        return list(self._client.iter_templates(TemplateListRequest(limit=100)))
 
-    @property
+    @cached_property
     def members(self) -> list[MemberItem]:
-        if self._members is None:
-            self._members = list(self._client.iter_members(MemberListRequest(limit=100)))
-        return self._members
+        return list(self._client.iter_members(MemberListRequest(limit=100)))
 
-    @property
+    @cached_property
     def teams(self) -> list[TeamItem]:
-        if self._teams is None:
-            self._teams = list(self._client.iter_teams(TeamListRequest(limit=100)))
-        return self._teams
+        return list(self._client.iter_teams(TeamListRequest(limit=100)))
 
     def template(self, template_id: str) -> TemplateItem | None:
         """A template by ID: from the list, else ``/template/info`` (e.g. the unlisted preset)."""

@@ -14,8 +14,12 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-__all__ = ["Identifiers", "NameRequest", "resource_names", "slug"]
+if TYPE_CHECKING:
+    from .fetch import Snapshot
+
+__all__ = ["Identifiers", "NameRequest", "resource_names", "route_key", "rule_key", "rule_names", "slug"]
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Names longer than this are cut (at a word boundary when there is one): a resource name is part
@@ -97,6 +101,41 @@ def resource_names(requests: Sequence[NameRequest]) -> dict[str, str]:
         pending = sorted(still, key=lambda p: p[0].key)
         level += 1
     return names
+
+
+def rule_key(kind: str, rule_id: str) -> str:
+    """The fixed identity of a channel's rule (``kind`` escalation or silence) among the names."""
+    return f"{kind}:{rule_id.lower()}"
+
+
+def route_key(integration_id: int) -> str:
+    """The fixed identity of an integration's routing rule (zero-padded: key order is ID order)."""
+    return f"route:{integration_id:020d}"
+
+
+def rule_names(snapshot: Snapshot) -> dict[str, str]:
+    """The resource name of every rule in ``snapshot``, by ``rule_key`` / ``route_key``: the rule's
+    name, disambiguated by its channel's, then by its kind."""
+    requests: list[NameRequest] = []
+    for rules in snapshot.channels:
+        scope = slug(rules.channel.channel_name) or f"channel-{rules.channel.channel_id}"
+        for kind, items in (("escalation", rules.escalation), ("silence", rules.silence)):
+            for item in items:
+                requests.append(
+                    NameRequest(
+                        key=rule_key(kind, item.rule_id),
+                        base=slug(item.rule_name),
+                        scope=scope,
+                        kind=kind,
+                        fallback=f"{kind}-{item.rule_id.lower()[-8:]}",
+                    )
+                )
+    for rr in snapshot.routes:
+        name = f"route-{rr.integration_id}"
+        requests.append(
+            NameRequest(key=route_key(rr.integration_id), base=name, scope="", kind="route", fallback=name)
+        )
+    return resource_names(requests)
 
 
 class Identifiers:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 from test_export_fakes import (
     BIG_CHANNEL,
     EMPTY_INTEGRATION,
@@ -41,9 +42,20 @@ from flashduty_pulumi.export import (
 )
 from flashduty_pulumi.export.fetch import resolve_channels
 from flashduty_pulumi.export.names import Identifiers, NameRequest
-from flashduty_pulumi.export.program import _Resource, _resource_text, engine_numbers
 from flashduty_pulumi.export.pysource import Call, Commented, Expr, py_str, render, render_call, resolve
-from flashduty_pulumi.models import EscalateRuleItem, RouteItem, SilenceRuleItem
+from flashduty_pulumi.export.rule_arguments import Resource
+from flashduty_pulumi.export.self_check import engine_numbers, resource_text
+from flashduty_pulumi.models import (
+    CreateEscalationRuleRequest,
+    CreateSilenceRuleRequest,
+    EscalateLayer,
+    EscalateRuleItem,
+    NotifyBy,
+    RouteCase,
+    RouteItem,
+    SilenceRuleItem,
+    UpsertRouteRequest,
+)
 from flashduty_pulumi.providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
 
 pytestmark = pytest.mark.unit
@@ -523,9 +535,8 @@ def test_a_rule_that_would_change_is_flagged() -> None:
     result = build_program(snapshot, directory)
     assert not any("would update" in w for w in result.warnings)
     provider = EscalationRuleProvider()
-    res = _Resource(
+    res = Resource(
         section="s",
-        name="x",
         call=Call(
             "fd.EscalationRule",
             ("x",),
@@ -544,7 +555,7 @@ def test_a_rule_that_would_change_is_flagged() -> None:
     )
 
     warnings: list[str] = []
-    text, kept = _resource_text(res, warnings)
+    text, kept = resource_text(res, warnings)
     assert kept
     assert text.startswith("# WARNING: adopting this rule would update ")
     assert "enabled" in text.splitlines()[0] and "layers" in text.splitlines()[0]
@@ -559,6 +570,59 @@ def test_auto_delete_silence_rules_get_a_note() -> None:
     rule["is_auto_delete"] = True
     text = export(fake).files["__main__.py"]
     assert "# In Flashduty this rule deletes itself once its window has passed (is_auto_delete)" in text
+
+
+def model_defaults(model: type[BaseModel]) -> dict[str, Any]:
+    """The values a request model fills in for its optional fields (what ``check`` fills in)."""
+    out = {k: f.get_default(call_default_factory=True) for k, f in model.model_fields.items()}
+    return {k: v for k, v in out.items() if v is not None and not model.model_fields[k].is_required()}
+
+
+def test_values_at_the_models_defaults_are_left_out() -> None:
+    """The program writes a value only where it differs from the request models' defaults."""
+    fake = FakeApi()
+    target = {"person_ids": [seed.BOB_ID], "by": {**model_defaults(NotifyBy), "follow_preference": True}}
+    fake.call(
+        "/channel/escalate/rule/create",
+        {
+            **model_defaults(CreateEscalationRuleRequest),
+            "channel_id": PAYMENTS,
+            "rule_name": "Plain",
+            "template_id": seed.CUSTOM_TEMPLATE_ID,
+            "layers": [{**model_defaults(EscalateLayer), "target": target}],
+        },
+    )
+    fake.call(
+        "/channel/silence/rule/create",
+        {
+            **model_defaults(CreateSilenceRuleRequest),
+            "channel_id": PAYMENTS,
+            "rule_name": "Plain silence",
+            "filters": [[{"key": "title", "oper": "IN", "vals": ["x"]}]],
+            "time_filters": [{"start": "00:00", "end": "06:00"}],
+        },
+    )
+    case = {**model_defaults(RouteCase), "if": [{"key": "title", "oper": "IN", "vals": ["x"]}]}
+    fake.call(
+        "/route/upsert",
+        {
+            **model_defaults(UpsertRouteRequest),
+            "integration_id": SHARED_INTEGRATION,
+            "cases": [{**case, "channel_ids": [PAYMENTS]}],
+        },
+    )
+    result = export(fake, channels=["Payments"], integrations=[SHARED_INTEGRATION], all_channels=False)
+    assert result.counts == {"escalation": 1, "silence": 1, "route": 1, "skipped": 0}
+    assert not any("would update" in w for w in result.warnings)
+    written = {kind: kwargs for kind, _, kwargs in run_program(fake, result)}
+    esc = written["EscalationRule"]
+    assert set(esc) == {"rule_name", "channel_id", "template_id", "layers", "adopt_rule_id"}
+    assert esc["layers"] == [{"target": {"person_ids": [seed.BOB_ID], "by": {"follow_preference": True}}}]
+    sil = written["SilenceRule"]
+    assert set(sil) == {"rule_name", "channel_id", "filters", "time_filters", "adopt_rule_id"}
+    route = written["RoutingRule"]
+    assert set(route) == {"integration_id", "cases", "adopt"}
+    assert route["cases"] == [{"if": case["if"], "channel_ids": [PAYMENTS]}]
 
 
 def test_big_ids_are_strings_everywhere() -> None:
