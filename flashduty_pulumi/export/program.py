@@ -48,6 +48,7 @@ from ..providers.normalize import canonical_id
 from .fetch import Directory, Snapshot
 from .names import Identifiers, NameRequest, resource_names, slug
 from .pysource import Call, Commented, Expr, py_str, render_call, resolve
+from .requirement import Requirement, own_requirement
 
 __all__ = ["SAFE_WEBHOOK_SETTINGS", "ExportOptions", "ExportResult", "SecretSetting", "build_program"]
 
@@ -65,7 +66,8 @@ class ExportOptions:
     virtualenv: str = "venv"
     # For the README's set-up commands only.
     base_url: str = ""
-    package_requirement: str = "flashduty-pulumi"
+    # The pinned flashduty-pulumi of requirements.txt and where to get it: the exporter's own copy.
+    requirement: Requirement = field(default_factory=own_requirement)
 
 
 @dataclass
@@ -696,7 +698,7 @@ def build_program(
     files = {
         "__main__.py": main,
         "Pulumi.yaml": _pulumi_yaml(options),
-        "requirements.txt": f"{options.package_requirement}\n",
+        "requirements.txt": options.requirement.requirements_txt(),
         "README.md": _readme(snapshot, options, secrets, counts, b.warnings, empty),
     }
     return ExportResult(files=files, secrets=secrets, warnings=list(b.warnings), counts=counts)
@@ -741,7 +743,9 @@ def _readme(
         "## Set up a stack",
         "",
         "```sh",
-        f"python -m venv {options.virtualenv} && {options.virtualenv}/bin/pip install -r requirements.txt",
+        f"python -m venv {options.virtualenv}",
+        *filter(None, [options.requirement.install_command(f"{options.virtualenv}/bin/pip")]),
+        f"{options.virtualenv}/bin/pip install -r requirements.txt",
         "pulumi stack init prod",
         f"pulumi config set flashduty:baseUrl {url}",
         "pulumi config set --secret flashduty:appKey    # prompts for the key: not in shell history",
