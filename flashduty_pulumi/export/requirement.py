@@ -34,7 +34,7 @@ class Requirement:
 
     def requirements_txt(self) -> str:
         if self.source is None:
-            return f"# {DISTRIBUTION} {self.version}, from the package index the exporter came from.\n{self.pin}\n"
+            return f"# {DISTRIBUTION} {self.version}, from the index the exporter came from.\n{self.pin}\n"
         return (
             f"# {DISTRIBUTION} is not published on PyPI yet: install this version from where the\n"
             "# exporter's own copy came from, before `pip install -r requirements.txt`:\n"
