@@ -50,9 +50,13 @@ def own_requirement() -> Requirement:
 
 def _source() -> str | None:
     try:
-        record = distribution(DISTRIBUTION).read_text("direct_url.json")
+        return source_from_record(distribution(DISTRIBUTION).read_text("direct_url.json"))
     except PackageNotFoundError:
         return None
+
+
+def source_from_record(record: str | None) -> str | None:
+    """What ``pip install`` takes to get the copy a PEP 610 ``direct_url.json`` describes."""
     if not record:
         return None
     try:
