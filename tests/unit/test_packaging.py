@@ -52,6 +52,15 @@ def test_the_changelog_describes_this_version() -> None:
     assert heading, f"CHANGELOG.md has no '## [{pyproject_version()}] - YYYY-MM-DD' section"
 
 
+def test_the_template_and_the_readme_name_this_version() -> None:
+    version = pyproject_version()
+    pins = (REPO / "templates" / "flashduty-python" / "requirements.txt").read_text().splitlines()
+    assert pins[-1] == f"flashduty-pulumi=={version}"
+    readme = (REPO / "README.md").read_text()
+    assert f"dist/flashduty_pulumi-{version}-py3-none-any.whl" in readme
+    assert re.findall(r"flashduty_pulumi-(\d+\.\d+\.\d+)-py3", readme) == [version] * 2
+
+
 def test_dependency_ranges_start_at_the_versions_the_matrix_tests() -> None:
     ends = dict(re.findall(r"^([A-Z_]+)=(\S+)$", (REPO / "scripts" / "sdk-versions.sh").read_text(), re.M))
     declared = {r.split(";")[0].replace(" ", "") for r in requires("flashduty-pulumi") or []}
