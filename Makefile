@@ -1,11 +1,17 @@
 # The two commands that do all set-up on a fresh machine: `make demo` and `make test`.
-.PHONY: demo test setup pulumi-cli emulator lint bench clean
+.PHONY: demo test matrix dist setup pulumi-cli emulator lint bench clean
 
 demo:        ## the quickstart stack against the built-in emulator (up, outputs, preview: no changes)
 	bash scripts/demo.sh
 
-test:        ## set-up, then ruff, mypy and every test tier
+test:        ## set-up, then ruff, mypy, every test tier, then the matrix (oldest SDK, Python 3.10-3.13)
 	bash scripts/test.sh
+
+matrix:      ## only the matrix runs (scripts/matrix.sh); `make matrix JOBS=py3.13` for one
+	bash scripts/matrix.sh $(JOBS)
+
+dist:        ## the sdist and the wheel in dist/ (python -m build)
+	bash scripts/bootstrap.sh >/dev/null && rm -rf dist && .venv/bin/python -m build --outdir dist . >/dev/null && ls -l dist
 
 setup:       ## just the venv and the pulumi CLI
 	bash scripts/bootstrap.sh >/dev/null
@@ -23,4 +29,4 @@ bench:       ## preview/up/refresh at 50, 200 and 500 rules; prints a table
 	bash scripts/bootstrap.sh >/dev/null && .venv/bin/python benchmarks/bench.py
 
 clean:
-	rm -rf .pulumi-local
+	rm -rf .pulumi-local dist build

@@ -1,5 +1,6 @@
 """The ``flashduty-pulumi`` console script.
 
+    flashduty-pulumi --version
     flashduty-pulumi export [--channel NAME_OR_ID ...] [--integration ID ...] [--all-channels]
                             [--out DIR] [--force] [--base-url URL] [--app-key-env VAR]
                             [--project-name NAME] [--virtualenv PATH] [--secrets-stack STACK]
@@ -33,6 +34,7 @@ from .client import (
 )
 from .client.config import DEFAULT_BASE_URL, ENV_APP_KEY, ENV_BASE_URL, ENV_MAX_RETRIES, ClientConfig
 from .export import Directory, ExportError, ExportOptions, build_program, read_snapshot
+from .version import package_version
 
 PROG = "flashduty-pulumi"
 
@@ -71,6 +73,7 @@ Exit codes: 0 done; 1 API error; 2 usage, or DIR already holds a program (use --
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=PROG, description="Flashduty rules as Pulumi programs.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {package_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     exp = sub.add_parser(
         "export",

@@ -3,7 +3,9 @@
 Plain functions that run in the user's program (a dynamic provider cannot serve invokes), so a
 program can say ``channel_id=fd.lookup_channel("Payments")``. Each one pages through every result,
 keeps the exact matches only (names are case-sensitive; emails are compared case-insensitively),
-and raises ``LookupFailed`` when there is no match or more than one.
+and raises ``LookupFailed`` when there is no match or more than one. A miss lists the kind once more,
+unfiltered, to suggest the names that differ only in case or spelling ("did you mean 'Payments'?"):
+an extra call on the failure path only.
 
 Configuration: ``pulumi.Config("flashduty")`` (``appKey`` as a secret, ``baseUrl``), else
 FLASHDUTY_APP_KEY / FLASHDUTY_BASE_URL. Outside a Pulumi program pass ``client=`` (or rely on the
@@ -12,6 +14,7 @@ environment).
 
 from __future__ import annotations
 
+import difflib
 import functools
 import threading
 from collections.abc import Callable, Iterable
@@ -70,6 +73,17 @@ def _client(client: FlashdutyClient | None) -> FlashdutyClient:
         return found
 
 
+def _suggestion(wanted: str, names: Callable[[], Iterable[str]]) -> str:
+    """`` (did you mean 'Payments'?)`` for names equal but for case, else close in spelling; or ""."""
+    try:
+        pool = sorted({n for n in names() if n})
+    except FlashdutyError:
+        return ""  # the suggestion is a courtesy: the miss itself is the error to report
+    same = [n for n in pool if n.casefold() == wanted.strip().casefold()]
+    close = same or difflib.get_close_matches(wanted, pool, n=3, cutoff=0.75)
+    return f" (did you mean {' or '.join(repr(n) for n in close)}?)" if close else ""
+
+
 def _one(
     noun: str,
     how: str,
@@ -77,13 +91,15 @@ def _one(
     items: Iterable[T],
     matches: Callable[[T], bool],
     ident: Callable[[T], object],
+    names: Callable[[], Iterable[str]],
 ) -> T:
-    """The single item that ``matches``; ``LookupFailed`` for none or several ("channel", "named")."""
+    """The single item that ``matches``; ``LookupFailed`` for none or several ("channel", "named").
+    ``names`` lists every name of the kind, for the suggestion on a miss."""
     found = [item for item in items if matches(item)]
     if not found:
         raise LookupFailed(
-            f"no {noun} {how} {wanted!r} in Flashduty (exact match; check the spelling, and that the app "
-            "key belongs to the right account)"
+            f"no {noun} {how} {wanted!r} in Flashduty{_suggestion(wanted, names)} (exact match; check the "
+            "spelling, and that the app key belongs to the right account)"
         )
     if len(found) > 1:
         ids = ", ".join(str(ident(item)) for item in found)
@@ -104,6 +120,7 @@ def lookup_channel(name: str, *, client: FlashdutyClient | None = None) -> int:
         c.iter_channels(ListChannelsRequest(channel_name=name)),
         lambda ch: ch.channel_name == name,
         lambda ch: ch.channel_id,
+        lambda: (ch.channel_name for ch in c.iter_channels(ListChannelsRequest())),
     )
     return item.channel_id
 
@@ -120,6 +137,7 @@ def lookup_member(email: str, *, client: FlashdutyClient | None = None) -> int:
         c.iter_members(MemberListRequest(query=email.strip(), limit=100)),
         lambda m: m.email.strip().casefold() == wanted,
         lambda m: m.member_id,
+        lambda: (m.email for m in c.iter_members(MemberListRequest(limit=100))),
     )
     return item.member_id
 
@@ -135,6 +153,7 @@ def lookup_team(name: str, *, client: FlashdutyClient | None = None) -> int:
         c.iter_teams(TeamListRequest(query=name, limit=100)),
         lambda t: t.team_name == name,
         lambda t: t.team_id,
+        lambda: (t.team_name for t in c.iter_teams(TeamListRequest(limit=100))),
     )
     return item.team_id
 
@@ -153,5 +172,13 @@ def lookup_template(name: str, *, client: FlashdutyClient | None = None) -> str:
         preset = c.template_info(PRESET_TEMPLATE_ID)
         if preset is not None and preset.template_name == name:
             return PRESET_TEMPLATE_ID
-    item = _one("template", "named", name, listed, lambda t: True, lambda t: t.template_id)
+    item = _one(
+        "template",
+        "named",
+        name,
+        listed,
+        lambda t: True,
+        lambda t: t.template_id,
+        lambda: (t.template_name for t in c.iter_templates(TemplateListRequest(limit=100))),
+    )
     return item.template_id

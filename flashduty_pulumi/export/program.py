@@ -25,12 +25,13 @@ What the program looks like, and why:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .fetch import Directory, Snapshot
 from .lookup_variables import LookupVariables
 from .names import Identifiers, route_key, rule_key, rule_names
 from .pysource import py_str
+from .requirement import Requirement, own_requirement
 from .rule_arguments import Resource, RuleArguments
 from .self_check import resource_text
 from .webhooks import SecretSetting, WebhookSecrets
@@ -45,7 +46,8 @@ class ExportOptions:
     virtualenv: str = "venv"
     # For the README's set-up commands only.
     base_url: str = ""
-    package_requirement: str = "flashduty-pulumi"
+    # The pinned flashduty-pulumi of requirements.txt and where to get it: the exporter's own copy.
+    requirement: Requirement = field(default_factory=own_requirement)
 
 
 @dataclass
@@ -152,7 +154,7 @@ def build_program(
     files = {
         "__main__.py": main,
         "Pulumi.yaml": _pulumi_yaml(options),
-        "requirements.txt": f"{options.package_requirement}\n",
+        "requirements.txt": options.requirement.requirements_txt(),
         "README.md": _readme(snapshot, options, secrets, counts, warnings, empty),
     }
     return ExportResult(files=files, secrets=secrets, warnings=list(warnings), counts=counts)
@@ -197,7 +199,9 @@ def _readme(
         "## Set up a stack",
         "",
         "```sh",
-        f"python -m venv {options.virtualenv} && {options.virtualenv}/bin/pip install -r requirements.txt",
+        f"python -m venv {options.virtualenv}",
+        *filter(None, [options.requirement.install_command(f"{options.virtualenv}/bin/pip")]),
+        f"{options.virtualenv}/bin/pip install -r requirements.txt",
         "pulumi stack init prod",
         f"pulumi config set flashduty:baseUrl {url}",
         "pulumi config set --secret flashduty:appKey    # prompts for the key: not in shell history",

@@ -28,7 +28,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-VENV = REPO / ".venv"
+# The virtualenv running the tests (.venv, or a matrix venv from scripts/matrix.sh): programs and
+# the provider run on the same interpreter and SDK as the tests.
+VENV = Path(sys.prefix)
 PASSPHRASE = "e2e-passphrase"
 GENERIC_PROGRAM = Path(__file__).resolve().parent / "programs" / "generic"
 

@@ -39,6 +39,32 @@ def test_names_match_exactly(client: FlashdutyClient, emu: EmulatorProcess) -> N
         fd.lookup_channel("Pay", client=client)
 
 
+def test_a_miss_suggests_names_that_differ_in_case_or_spelling(
+    client: FlashdutyClient, emu: EmulatorProcess
+) -> None:
+    cases = [
+        (
+            fd.lookup_channel,
+            "payments",
+            r"no channel named 'payments' in Flashduty \(did you mean 'Payments'\?\)",
+        ),
+        (fd.lookup_channel, "Chekout", r"did you mean 'Checkout'\?"),
+        (fd.lookup_team, "sre", r"no team named 'sre' in Flashduty \(did you mean 'SRE'\?\)"),
+        (fd.lookup_member, "alice@exmaple.com", r"did you mean 'alice@example.com'\?"),
+        (
+            fd.lookup_template,
+            seed.CUSTOM_TEMPLATE_NAME.upper(),
+            rf"did you mean '{seed.CUSTOM_TEMPLATE_NAME}'\?",
+        ),
+    ]
+    for lookup, wanted, pattern in cases:
+        with pytest.raises(fd.LookupFailed, match=pattern):
+            lookup(wanted, client=client)
+    with pytest.raises(fd.LookupFailed, match="no channel named 'Zebra'") as nothing_close:
+        fd.lookup_channel("Zebra", client=client)
+    assert "did you mean" not in str(nothing_close.value)
+
+
 def test_several_matches_are_an_error_naming_them(client: FlashdutyClient, emu: EmulatorProcess) -> None:
     emu.seed(
         channels=[

@@ -57,6 +57,7 @@ from flashduty_pulumi.models import (
     UpsertRouteRequest,
 )
 from flashduty_pulumi.providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
+from flashduty_pulumi.version import package_version
 
 pytestmark = pytest.mark.unit
 
@@ -639,7 +640,9 @@ def test_project_files() -> None:
     result = export(account())
     assert result.files["Pulumi.yaml"].startswith("name: flashduty-rules\n")
     assert "virtualenv: venv" in result.files["Pulumi.yaml"]
-    assert result.files["requirements.txt"] == "flashduty-pulumi\n"
+    # Pinned to the exporter's own version: a bare name would install whatever is uploaded under it.
+    requirements = result.files["requirements.txt"]
+    assert requirements.splitlines()[-1] == f"flashduty-pulumi=={package_version()}"
     readme = result.files["README.md"]
     assert "5 escalation rules, 3 silence rules and 1 routing rules" in readme
     assert "pulumi config set --secret flashduty:appKey" in readme
