@@ -17,12 +17,17 @@ from flashduty_pulumi.simulate import Alert, Simulator
 from flashduty_pulumi.simulate.loaders import load_program
 
 REPO = Path(__file__).resolve().parents[2]
-DOC = REPO / "docs" / "test-your-routing.md"
+README = REPO / "README.md"
+
+
+def section() -> str:
+    """The README's "Test your routing" section, up to the next section."""
+    return README.read_text().split("\n## Test your routing\n", 1)[1].split("\n## ", 1)[0]
 
 
 def block(lang: str) -> str:
-    found = re.findall(rf"```{lang}\n(.*?)```", DOC.read_text(), re.S)
-    assert len(found) == 1, f"expected one {lang} block in {DOC.name}"
+    found = re.findall(rf"```{lang}\n(.*?)```", section(), re.S)
+    assert len(found) == 1, f"expected one {lang} block in the README's 'Test your routing'"
     return str(found[0])
 
 
