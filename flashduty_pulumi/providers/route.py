@@ -74,11 +74,13 @@ class RoutingRuleProvider(FlashdutyProvider):
             return []
         ids = default.get("channel_ids") if isinstance(default, dict) else None
         if not ids:
-            return [(
-                "default.channel_ids",
-                'delete_behavior "reset" rewrites the route on destroy to send every alert to '
-                "default.channel_ids: give at least one default channel",
-            )]
+            return [
+                (
+                    "default.channel_ids",
+                    'delete_behavior "reset" rewrites the route on destroy to send every alert to '
+                    "default.channel_ids: give at least one default channel",
+                )
+            ]
         return []
 
     def outputs(self, item: RouteItem, own: dict[str, Any]) -> dict[str, Any]:
