@@ -92,9 +92,8 @@ def test_an_identical_rule_left_by_an_interrupted_run_is_taken_over_not_duplicat
     # the only write: an unchanged rewrite that moves updated_at, so an earlier holder sees the takeover
     # (twice when the first rewrite landed in the leftover's own second: updated_at is whole seconds)
     assert [w["path"] for w in emu.writes()] in ([f"/channel/{kind}/rule/update"] * n for n in (1, 2))
-    assert created.outs["updated_at"] > emu.call(f"/channel/{kind}/rule/list", {"channel_id": CH})["items"][0][
-        "created_at"
-    ]
+    listed = emu.call(f"/channel/{kind}/rule/list", {"channel_id": CH})["items"]
+    assert created.outs["updated_at"] > listed[0]["created_at"]
     assert [r["rule_id"] for r in rules(emu, kind)] == [leftover]
     assert created.outs["created_at"] and created.outs["status"] == "enabled"
     warning = capfd.readouterr().err
@@ -107,7 +106,8 @@ def test_an_identical_rule_left_by_an_interrupted_run_is_taken_over_not_duplicat
     left_off = emu.call(f"/channel/{kind}/rule/create", body(p2, other))["rule_id"]
     emu.clear_requests()
     assert p2.create(other).id == left_off
-    assert [w["path"] for w in emu.writes()][:2] == [f"/channel/{kind}/rule/update", f"/channel/{kind}/rule/disable"]
+    writes = [w["path"] for w in emu.writes()]
+    assert writes[:2] == [f"/channel/{kind}/rule/update", f"/channel/{kind}/rule/disable"]
 
 
 @pytest.mark.parametrize(("cls", "inputs", "kind"), KINDS, ids=IDS)
@@ -136,7 +136,8 @@ def test_two_resources_declaring_the_same_rule_name_in_one_run_get_one_rule(
     p = configured(SilenceRuleProvider)
     props = checked(p, sil(rule_name="Twice"))
     first = p.create(props)
-    with pytest.raises(ProviderError, match=r"another silence rule of this run already created a rule named 'Twice'"):
+    refusal = r"another silence rule of this run already created a rule named 'Twice'"
+    with pytest.raises(ProviderError, match=refusal):
         p.create(checked(p, sil(rule_name="Twice", description="other")))
     assert [r["rule_id"] for r in rules(emu, "silence")] == [first.id]
 
