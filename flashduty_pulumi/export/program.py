@@ -595,7 +595,7 @@ def verify(res: _Resource) -> tuple[str | None, list[str]]:
     news = engine_numbers(dict(resolve(dict(res.call.kwargs))))
     result = res.provider.check({}, news)
     if result.failures:
-        reasons = "; ".join(f"{f.property}: {f.reason}" for f in result.failures)
+        reasons = "; ".join(f"{f.property}: {f.reason}" if f.property else f.reason for f in result.failures)
         return reasons, []
     api, own = res.provider.split(result.inputs or {})
     changed = sorted(k for k in set(api) | set(res.live_api) if api.get(k) != res.live_api.get(k))
