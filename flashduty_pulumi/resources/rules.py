@@ -85,6 +85,10 @@ def secret_layers(layers: Any) -> Any:
         return None
     if isinstance(layers, (list, tuple)):
         return [_secret_layer(layer) for layer in layers]
+    if isinstance(layers, dict):
+        return _secret_layer(layers)  # one layer without its brackets: check says to wrap it
+    if isinstance(layers, (str, int, float, bool)):
+        return layers
     return pulumi.Output.from_input(layers).apply(lambda got: pulumi.Output.from_input(secret_layers(got)))
 
 
