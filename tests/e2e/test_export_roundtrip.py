@@ -694,11 +694,20 @@ def test_secrets_go_to_stack_config_and_the_export_is_deterministic(story: Story
         assert token not in stack_config
 
 
-def test_first_up_adopts_every_rule_without_a_single_write(story: Story) -> None:
+def test_first_up_adopts_every_rule_changing_nothing(story: Story) -> None:
     assert story.stack is not None
+    before = story.console.all_rules()
     seq = last_seq(story.emulator)
     result = story.stack.up()
-    assert write_counts(story.emulator, seq) == {}, "adoption must not write to Flashduty"
+    # Adopting a rule rewrites it unchanged (so that any resource that held it before sees the
+    # takeover); routes and every setting stay as they were.
+    writes = write_counts(story.emulator, seq)
+    assert set(writes) <= {"/channel/escalate/rule/update", "/channel/silence/rule/update"}, writes
+    after = story.console.all_rules()
+    moved = ("updated_at", "updated_by")
+    assert {i: {k: v for k, v in r.items() if k not in moved} for i, r in after.items()} == {
+        i: {k: v for k, v in r.items() if k not in moved} for i, r in before.items()
+    }
     changed = result.changed()
     assert len(changed) == 20 and all(ops == ["create"] for ops in changed.values()), str(result)
     ids = {r["id"] for r in story.stack.resources() if "dynamic/flashduty:" in r.get("type", "")}
