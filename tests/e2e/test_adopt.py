@@ -1,8 +1,8 @@
 """Bringing rules made in the console under management (`adopt_rule_id=`, `adopt=True`).
 
 `opts=ResourceOptions(import_=...)` does not work for Python dynamic resources, so adoption is an
-input: `up` takes the existing object over (a rule with one unchanged rewrite that marks the
-takeover, a matching route with no write), and the stack has converged right after.
+input: `up` takes the existing object over with one unchanged rewrite that marks the takeover (so
+an earlier holder sees it), and the stack has converged right after.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
     assert "adopt" in "\n".join(failed.diagnostics("error")), str(failed)
     assert write_counts(emu, seq) == {}
 
-    # With adopt: taken over (rules: an unchanged rewrite, the only write), converged at once.
+    # With adopt: taken over (an unchanged rewrite each, the only writes), converged at once.
     stack.declare(
         {**route, "args": {**route["args"], "adopt": True}},
         {"kind": "EscalationRule", "name": "esc", "args": {**ESCALATION, "adopt_rule_id": esc_id}},
@@ -101,7 +101,11 @@ def test_adopting_identical_rules_writes_nothing_and_converges(
     result = stack.up()
     assert result.changed() == {"route": ["create"], "esc": ["create"], "sil": ["create"]}, str(result)
     writes = write_counts(emu, seq)
-    assert set(writes) == {"/channel/escalate/rule/update", "/channel/silence/rule/update"}, writes
+    assert set(writes) == {
+        "/channel/escalate/rule/update",
+        "/channel/silence/rule/update",
+        "/route/upsert",
+    }, writes
     outputs = stack.outputs()
     assert (outputs["esc"], outputs["sil"], outputs["route"]) == (esc_id, sil_id, str(SHARED_INTEGRATION_ID))
     seq = last_seq(emu)

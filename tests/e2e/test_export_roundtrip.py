@@ -700,9 +700,13 @@ def test_first_up_adopts_every_rule_changing_nothing(story: Story) -> None:
     seq = last_seq(story.emulator)
     result = story.stack.up()
     # Adopting a rule rewrites it unchanged (so that any resource that held it before sees the
-    # takeover); routes and every setting stay as they were.
+    # takeover); every setting stays as it was.
     writes = write_counts(story.emulator, seq)
-    assert set(writes) <= {"/channel/escalate/rule/update", "/channel/silence/rule/update"}, writes
+    assert set(writes) <= {
+        "/channel/escalate/rule/update",
+        "/channel/silence/rule/update",
+        "/route/upsert",
+    }, writes
     after = story.console.all_rules()
     moved = ("updated_at", "updated_by")
     assert {i: {k: v for k, v in r.items() if k not in moved} for i, r in after.items()} == {

@@ -212,8 +212,13 @@ def test_an_identical_route_left_behind_is_taken_over_and_a_different_one_refuse
     emu.call("/route/upsert", {"integration_id": INTEGRATION, "default": {"channel_ids": [CH]}, "version": 0})
     emu.clear_requests()
     created = p.create(props)
-    assert created.outs["version"] == 1 and emu.writes() == []
-    assert "taken over with no write" in capfd.readouterr().err
+    # one unchanged upsert: the version moves on, so any earlier holder sees the takeover
+    assert created.outs["version"] == 2 and [w["path"] for w in emu.writes()] == ["/route/upsert"]
+    warning = capfd.readouterr().err
+    assert (
+        "so it was taken over" in warning and "aliases=[...]" in warning and "pulumi state delete" in warning
+    )
+    emu.clear_requests()
     other = checked(p, {"integration_id": float(INTEGRATION), "default": {"channel_ids": [5201314521131.0]}})
     with pytest.raises(ProviderError, match=r"differs from this one.*adopt=True"):
         p.create(other)

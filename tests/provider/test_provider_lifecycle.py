@@ -242,20 +242,29 @@ def test_route_create_refuses_an_existing_route_without_adopt(
     assert emu.writes() == []
 
 
-def test_route_adoption_writes_nothing_when_identical(configured: Make[Any], emu: EmulatorProcess) -> None:
+def test_route_adoption_rewrites_once_so_an_earlier_holder_sees_it(
+    configured: Make[Any], emu: EmulatorProcess, capfd: pytest.CaptureFixture[str]
+) -> None:
     p = configured(RoutingRuleProvider)
-    program = checked(p, rte(adopt=True))
-    body = {k: v for k, v in program.items() if k in p.api_fields}
-    emu.call("/route/upsert", {**body, "version": 0})
+    program = checked(p, rte(adopt=True, delete_behavior="reset"))
+    earlier = p.create(program)  # an earlier holder (another stack, or the name before a rename)
     emu.clear_requests()
-    created = p.create(program)
-    assert emu.writes() == [] and paths(emu) == ["/route/info"]
-    assert created.id == str(INTEGRATION) and created.outs["version"] == 1
+    created = p.create(program)  # identical: one unchanged upsert moves the version on
+    assert [w["path"] for w in emu.writes()] == ["/route/upsert"]
+    assert created.id == str(INTEGRATION) and created.outs["version"] == earlier.outs["version"] + 1
+    # the earlier holder: its refresh keeps its state, its reset leaves the route alone
+    capfd.readouterr()
+    assert p.read(earlier.id, earlier.outs).outs == {k: v for k, v in earlier.outs.items() if v is not None}
+    emu.clear_requests()
+    p.delete(earlier.id, earlier.outs)
+    assert "taken over by another resource" in capfd.readouterr().err
+    assert [e["status"] for e in emu.writes()] != [200] * len(emu.writes()) or emu.writes() == []
+    assert emu.call("/route/info", {"integration_id": INTEGRATION})["version"] == created.outs["version"]
     # different: one upsert with the current version
     emu.clear_requests()
     p.create(checked(p, rte(adopt=True, default={"channel_ids": [float(CH2)]})))
     assert [w["path"] for w in emu.writes()] == ["/route/upsert"]
-    assert emu.writes()[0]["body"]["version"] == 1
+    assert emu.writes()[0]["body"]["version"] == created.outs["version"]
 
 
 @pytest.mark.parametrize(
