@@ -709,8 +709,8 @@ def test_first_up_adopts_every_rule_changing_nothing(story: Story) -> None:
     }, writes
     after = story.console.all_rules()
     moved = ("updated_at", "updated_by")
-    assert {i: {k: v for k, v in r.items() if k not in moved} for i, r in after.items()} == {
-        i: {k: v for k, v in r.items() if k not in moved} for i, r in before.items()
+    assert {i: meaningful({k: v for k, v in r.items() if k not in moved}) for i, r in after.items()} == {
+        i: meaningful({k: v for k, v in r.items() if k not in moved}) for i, r in before.items()
     }
     changed = result.changed()
     assert len(changed) == 20 and all(ops == ["create"] for ops in changed.values()), str(result)
@@ -824,3 +824,12 @@ def test_export_is_importable_as_a_module() -> None:
         check=False,
     )
     assert proc.returncode == 0 and "--secrets-stack" in proc.stdout
+
+
+def meaningful(value: Any) -> Any:
+    """``value`` without empty lists and nulls inside objects (both mean "none" to the API)."""
+    if isinstance(value, dict):
+        return {k: meaningful(v) for k, v in value.items() if v not in (None, [])}
+    if isinstance(value, list):
+        return [meaningful(v) for v in value]
+    return value
