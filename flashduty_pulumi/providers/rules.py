@@ -10,8 +10,10 @@ API calls per operation (enabled rules; the emulator's request log checks these 
   ``rule_name``, and a create never makes a second rule of a name (see ``RuleProvider.create``):
 
   * a same-named rule with *identical* settings that this process did not make is taken over
-    instead (with a warning, no write): the rule an interrupted ``pulumi up`` created but never
-    recorded (provider killed, runner lost), which the next ``up`` would otherwise duplicate;
+    instead (with a warning and an unchanged rewrite + read back, see ``ownership.py``): the rule an
+    interrupted ``pulumi up`` created but never recorded (provider killed, runner lost), which the
+    next ``up`` would otherwise duplicate, or the rule of a resource renamed without an alias;
+  * a name this run already gave a rule in that channel is refused (two resources, one name);
   * a same-named rule with different settings (or several) fails the create, naming their rule_ids;
   * after an ambiguous failure (``maybe_applied``: 5xx, dropped connection, timeout) the channel is
     looked up again for a rule of that name it did not hold before, and only if there is none is
@@ -19,13 +21,16 @@ API calls per operation (enabled rules; the emulator's request log checks these 
     still be working on it: the look-up is repeated for up to ``SETTLE_AFTER_TIMEOUT`` seconds and,
     if the rule still has not appeared, the create fails instead of risking a duplicate (the next
     ``up`` takes the rule over if it appears later).
-- adopt (``adopt_rule_id``): read (1), plus update / enable-disable only where the live rule
-  differs, plus a read back after any write.
-- update: update + read back = 2 (+1 when ``enabled`` changes; an ``enabled``-only change skips
-  the update call).
+- adopt (``adopt_rule_id``): read (1), update (always: it marks the takeover), enable-disable
+  where the live rule differs, read back; the update and read back again a second later when the
+  first landed in the second of the rule's last write.
+- update: the fence's list of the channel (shared, see ``ownership.py``) + update + read back = 2
+  and a share of a list (+1 when ``enabled`` changes; an ``enabled``-only change skips the update
+  call). A rename into a name in use in the channel is refused.
 - read (refresh): at most 1: the channel's list, shared by the reads of one refresh of every rule
   of that kind in the channel (``ListCache``). A rule deleted outside Pulumi drops out of state.
-- delete: disable + delete = 2; a rule already gone counts as deleted.
+- delete: the fence's list (shared) + disable + delete = 2 and a share of a list; a rule already
+  gone counts as deleted, one taken over by another resource is left in place.
 """
 
 from __future__ import annotations
