@@ -219,7 +219,9 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
         }
         props = _exact(props)
         props["layers"] = secret_layers(props["layers"])
-        props["rule_name"] = claimed_name("escalation rule", props["channel_id"], rule_name, resource_name)
+        props["rule_name"] = claimed_name(
+            "escalation rule", props["channel_id"], rule_name, resource_name, adopts=adopt_rule_id is not None
+        )
         opts = _with_secret_outputs(opts, ["layers"])
         super().__init__(EscalationRuleProvider(), resource_name, props, opts)
 
@@ -277,5 +279,7 @@ class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule
             **dict.fromkeys(_RULE_COMPUTED),
         }
         props = _exact(props)
-        props["rule_name"] = claimed_name("silence rule", props["channel_id"], rule_name, resource_name)
+        props["rule_name"] = claimed_name(
+            "silence rule", props["channel_id"], rule_name, resource_name, adopts=adopt_rule_id is not None
+        )
         super().__init__(SilenceRuleProvider(), resource_name, props, opts)

@@ -185,13 +185,14 @@ def test_user_options_are_kept(mocks: tuple[Recorder, RecordingMonitor]) -> Any:
 def test_two_resources_giving_a_channel_one_rule_name_fail_the_program(
     mocks: tuple[Recorder, RecordingMonitor],
 ) -> Any:
-    def esc(name: str, rule_name: str, channel: int = CH) -> fd.EscalationRule:
+    def esc(name: str, rule_name: str, channel: int = CH, adopt: str | None = None) -> fd.EscalationRule:
         return fd.EscalationRule(
             name,
             channel_id=channel,
             rule_name=rule_name,
             template_id="000000000000000000000001",
             layers=[LAYER],
+            adopt_rule_id=adopt,
         )
 
     made = [esc("first", "Payments"), esc("elsewhere", "Payments", channel=CH + 1), esc("other", "Checkout")]
@@ -201,4 +202,9 @@ def test_two_resources_giving_a_channel_one_rule_name_fail_the_program(
         pulumi.RunError, match=r"'first' and 'second' both give channel 5201314520131 a rule named"
     ):
         esc("second", "Payments")
+    # rules adopted by ID may share a name (the console allows it; no new rule is made), but a
+    # resource that would create one may not join them
+    made += [esc("adopted-1", "Twice", adopt="a" * 24), esc("adopted-2", "Twice", adopt="b" * 24)]
+    with pytest.raises(pulumi.RunError, match=r"'adopted-1' and 'third' both give channel"):
+        esc("third", "Twice")
     return registered(*made)
