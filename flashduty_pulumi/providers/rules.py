@@ -511,6 +511,11 @@ class RuleProvider(FlashdutyProvider):
                 )
             if item.updated_at > live.updated_at:
                 break
+        else:
+            warn(
+                f"{self.kind} {rule_id}: its updated_at did not move when it was taken over, so a resource "
+                "that held it before cannot tell: remove that one with `pulumi state delete <urn>`."
+            )
         assert item is not None
         return self.outputs(item, own)
 

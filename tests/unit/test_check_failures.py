@@ -59,3 +59,13 @@ def test_an_unknown_leaf_leaves_the_rest_of_its_layer_checked() -> None:
     assert result.failures == []
     assert result.inputs["layers"][0]["notify_step"] == 5.0
     assert result.inputs["layers"][0]["target"]["person_ids"][0] == UNKNOWN
+
+
+def test_whole_numbers_in_webhook_settings_are_sent_as_integers() -> None:
+    hook = {"type": "feishu_app", "settings": {"data_source_id": 1000.0, "chat_ids": ["c"], "ratio": 0.5}}
+    layers = [{"target": {"person_ids": [1.0], "webhooks": [hook]}}]
+    result = EscalationRuleProvider().check({}, esc(layers=layers))
+    assert result.failures == []
+    settings = result.inputs["layers"][0]["target"]["webhooks"][0]["settings"]
+    assert settings == {"data_source_id": 1000, "chat_ids": ["c"], "ratio": 0.5}
+    assert isinstance(settings["data_source_id"], int)
