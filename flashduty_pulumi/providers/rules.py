@@ -37,10 +37,9 @@ from __future__ import annotations
 
 import contextlib
 import random
-import threading
 import time
 import uuid
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Hashable, Iterator
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
@@ -55,6 +54,8 @@ from ..models import (
     UpdateSilenceRuleRequest,
 )
 from .base import FlashdutyProvider, ProviderError, own_bool, plain, reported, warn
+from .channel_lists import ListCache
+from .claims import Claims
 from .normalize import (
     canonical_escalation,
     canonical_object_id,
@@ -77,8 +78,6 @@ _sleep = time.sleep  # tests replace it
 TAKE_ATTEMPTS = 3
 
 _OBJECT_ID_CHARS = frozenset("0123456789abcdefABCDEF")
-# How long a channel's rule list serves further refresh reads (see ``ListCache``).
-LIST_CACHE_SECONDS = 5.0
 # How long a channel's rule list answers the name look-ups of further creates (``_same_named``).
 # The look-up is there for rules an interrupted earlier run left behind, which exist before this run
 # starts; a list fetched during the run sees them all. It must outlast the run: 500 rules take more
@@ -87,93 +86,12 @@ LIST_CACHE_SECONDS = 5.0
 NAME_LIST_SECONDS = 600.0
 
 
-class ListCache:
-    """Per-channel rule lists shared by the reads of one refresh.
-
-    Silence rules can only be read through their channel's list, and an escalation rule's info
-    costs as much as its channel's list, so a refresh of N rules in one channel would make N calls;
-    reads within ``ttl`` seconds share one list instead (concurrent readers of a channel wait for
-    the one fetching it). Any write through this process to that channel forgets its entry, and a
-    fetch that overlapped a write is not kept.
-    """
-
-    def __init__(self, ttl: float = LIST_CACHE_SECONDS) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._entries: dict[Hashable, tuple[float, list[Any]]] = {}
-        self._key_locks: dict[Hashable, threading.Lock] = {}
-        self._generation: dict[Hashable, int] = {}
-
-    def get(self, key: Hashable, fetch: Callable[[], list[Any]]) -> list[Any]:
-        with self._lock:
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                entry = self._entries.get(key)
-                generation = self._generation.get(key, 0)
-            if entry is not None and time.monotonic() - entry[0] < self.ttl:
-                return entry[1]
-            items = fetch()
-            with self._lock:
-                if self._generation.get(key, 0) == generation:
-                    self._entries[key] = (time.monotonic(), items)
-            return items
-
-    def forget(self, key: Hashable) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-            self._generation[key] = self._generation.get(key, 0) + 1
-
-    def clear(self) -> None:
-        with self._lock:
-            for key in self._entries:
-                self._generation[key] = self._generation.get(key, 0) + 1
-            self._entries.clear()
-
-
 # Keyed by (client, kind, channel).
 _READ_LISTS = ListCache()
 _FENCES = FenceLists()
 
 
-class _Claims:
-    """Rules this provider process created (by rule_id, lower-case), and the names it gave them.
-
-    A same-named rule the process made itself is never a leftover to take over, and a second rule of
-    a name this run already gave a rule in that channel is refused: rule names are unique in a
-    channel, in one run as over two.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._made: set[str] = set()
-        self._names: dict[tuple[str, int, str], str] = {}
-
-    def made(self, rule_id: str) -> None:
-        with self._lock:
-            self._made.add(rule_id.lower())
-
-    def ours(self, rule_id: str) -> bool:
-        with self._lock:
-            return rule_id.lower() in self._made
-
-    def reserve(self, kind: str, channel: int, name: str, holder: str) -> str | None:
-        """Reserve ``name`` in ``channel`` for ``holder``; the earlier holder if already reserved."""
-        with self._lock:
-            earlier = self._names.setdefault((kind, channel, name), holder)
-            return None if earlier == holder else earlier
-
-    def release(self, kind: str, channel: int, name: str, holder: str, *, to: str | None = None) -> None:
-        """Let go of ``name`` if ``holder`` holds it (or hand it ``to`` another holder)."""
-        with self._lock:
-            if self._names.get((kind, channel, name)) == holder.lower():
-                if to is None:
-                    del self._names[(kind, channel, name)]
-                else:
-                    self._names[(kind, channel, name)] = to.lower()
-
-
-_CLAIMS = _Claims()
+_CLAIMS = Claims()
 
 
 def _timed_out(exc: FlashdutyError) -> bool:

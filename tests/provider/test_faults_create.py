@@ -150,7 +150,7 @@ def test_a_renamed_resource_takes_the_rule_over_and_the_old_one_leaves_it(
     props = checked(old_run, esc(rule_name="Renamed"))
     old = old_run.create(props)
     this_run = configured(EscalationRuleProvider)  # a later `up`, a new provider process in real life
-    monkeypatch.setattr(rules_module, "_CLAIMS", rules_module._Claims())
+    monkeypatch.setattr(rules_module, "_CLAIMS", rules_module.Claims())
     new = this_run.create(props)
     this_run.delete(old.id, old.outs)
     assert new.id == old.id

@@ -71,7 +71,7 @@ def run(configured: Make[Any], monkeypatch: pytest.MonkeyPatch) -> Callable[[typ
 
     def make(cls: type[P]) -> P:
         clear_read_cache()
-        monkeypatch.setattr(rules_module, "_CLAIMS", rules_module._Claims())
+        monkeypatch.setattr(rules_module, "_CLAIMS", rules_module.Claims())
         return configured(cls)
 
     return make
