@@ -123,7 +123,8 @@ class RoutingRule(pulumi.dynamic.Resource, module="flashduty", name="RoutingRule
     (default) leaves it in Flashduty on destroy (with a warning), ``"reset"`` rewrites it to a
     default-only route to ``default.channel_ids``. Without ``adopt=True``, creating fails if the
     integration already has a route (another stack may own it); with it, the route is taken over
-    (no write when it already matches). The resource ID is ``str(integration_id)``.
+    (rewritten, unchanged when it already matches, so that an earlier holder sees the takeover).
+    The resource ID is ``str(integration_id)``.
     """
 
     integration_id: pulumi.Output[Any]
@@ -165,8 +166,9 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
     """An escalation rule of a channel: who is notified, how, and in which order (``layers``).
 
     ``enabled`` (default true) maps to the rule's enable/disable state. ``adopt_rule_id`` takes
-    over an existing rule instead of creating one (no write when it already matches). ``layers``
-    is a secret output, and a secret input when it holds webhooks (their settings carry tokens).
+    over an existing rule instead of creating one (rewritten, unchanged when it already matches, so
+    that an earlier holder sees the takeover). ``layers`` is a secret output; in the input, each
+    target's ``webhooks`` are secret (their settings carry tokens).
     The resource ID is the 24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
     """
 
