@@ -221,7 +221,13 @@ class FlashdutyClient:
     def _note_retry(self, path: str, err: FlashdutyError, number: int, delay: float) -> None:
         log.info(
             "POST %s: %s (code %s, HTTP %s, request_id %s); retry %d in %.2f s",
-            path, type(err).__name__, err.code or "-", err.status, err.request_id or "-", number, delay,
+            path,
+            type(err).__name__,
+            err.code or "-",
+            err.status,
+            err.request_id or "-",
+            number,
+            delay,
         )
 
     @staticmethod

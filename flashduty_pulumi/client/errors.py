@@ -76,17 +76,41 @@ class FlashdutyError(Exception):
         # Exceptions cross process boundaries in tests and tools; rebuild with every attribute.
         return (
             _rebuild,
-            (type(self), self.code, self.message, self.request_id, self.status, self.path,
-             self.maybe_applied, self.retry_after, self.attempts),
+            (
+                type(self),
+                self.code,
+                self.message,
+                self.request_id,
+                self.status,
+                self.path,
+                self.maybe_applied,
+                self.retry_after,
+                self.attempts,
+            ),
         )
 
 
 def _rebuild(
-    cls: type[FlashdutyError], code: str, message: str, request_id: str | None, status: int | None,
-    path: str | None, maybe_applied: bool, retry_after: float | None, attempts: int,
+    cls: type[FlashdutyError],
+    code: str,
+    message: str,
+    request_id: str | None,
+    status: int | None,
+    path: str | None,
+    maybe_applied: bool,
+    retry_after: float | None,
+    attempts: int,
 ) -> FlashdutyError:
-    return cls(code, message, request_id, status, path=path, maybe_applied=maybe_applied,
-               retry_after=retry_after, attempts=attempts)
+    return cls(
+        code,
+        message,
+        request_id,
+        status,
+        path=path,
+        maybe_applied=maybe_applied,
+        retry_after=retry_after,
+        attempts=attempts,
+    )
 
 
 class ConfigurationError(FlashdutyError):

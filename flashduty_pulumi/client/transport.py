@@ -124,8 +124,12 @@ def parse_response(response: httpx.Response, attempt: Attempt) -> Any:
     if status >= 300:
         text = "" if payload is not None else response.text[:200]
         raise error_from_response(
-            "", f"HTTP {status} {response.reason_phrase} {text}".strip(), request_id, status,
-            path=attempt.path, retry_after=retry_after,
+            "",
+            f"HTTP {status} {response.reason_phrase} {text}".strip(),
+            request_id,
+            status,
+            path=attempt.path,
+            retry_after=retry_after,
         )
     return envelope.get("data")
 

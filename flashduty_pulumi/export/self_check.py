@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from ..providers.failures import failure_text
 from .pysource import render_call, resolve
 from .rule_arguments import Resource
 
@@ -35,7 +36,7 @@ def verify(res: Resource) -> tuple[str | None, list[str]]:
     news = engine_numbers(dict(resolve(dict(res.call.kwargs))))
     result = res.provider.check({}, news)
     if result.failures:
-        reasons = "; ".join(f"{f.property}: {f.reason}" for f in result.failures)
+        reasons = "; ".join(failure_text(f) for f in result.failures)
         return reasons, []
     api, own = res.provider.split(result.inputs or {})
     changed = sorted(k for k in set(api) | set(res.live_api) if api.get(k) != res.live_api.get(k))

@@ -87,7 +87,7 @@ def _object_id(value: str) -> str:
     if not _OBJECT_ID.fullmatch(value):
         raise PydanticCustomError(
             "object_id",
-            "must be a 24-character hexadecimal ID (pattern ^[0-9a-fA-F]{{24}}$), got '{value}'",
+            "must be an ID of exactly 24 hexadecimal characters (0-9, a-f), got '{value}'",
             {"value": value},
         )
     return value

@@ -29,7 +29,6 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
 from pulumi.dynamic import (
-    CheckFailure,
     CheckResult,
     ConfigureRequest,
     DiffResult,
@@ -43,6 +42,7 @@ from ..client import FlashdutyClient, redact
 from ..client.config import ENV_APP_KEY, ENV_BASE_URL
 from ..models import RequestModel, field_path, validation_failures
 from ..simulate.lint.preview import preview_lint
+from .failures import FieldFailure
 from .normalize import Path, big_number_paths, contains_unknown, is_unknown, unknown_paths
 
 PROVIDER_KEY = "__provider"
@@ -226,7 +226,7 @@ class FlashdutyProvider(ResourceProvider):
             all_failures = preview_lint(self.kind, api)  # warnings, or failures when FLASHDUTY_LINT=error
         if all_failures:
             deduped = list(dict.fromkeys(all_failures))
-            return CheckResult(props, [CheckFailure(p, r) for p, r in deduped])
+            return CheckResult(props, [FieldFailure(p, r, props) for p, r in deduped])
         if model is not None and not unknown:
             body = self.canonical(model.to_body())
             checked = {k: v for k, v in body.items() if k in self.api_fields}

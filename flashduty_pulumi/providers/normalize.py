@@ -241,10 +241,24 @@ def _delivers_nothing(by: Any) -> bool:
     )
 
 
+def _whole_numbers(value: Any) -> Any:
+    """Whole floats as ints, throughout (the engine hands every number over as a float, and webhook
+    settings such as ``data_source_id`` are integers to the API)."""
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_EXACT_INT:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
 def _target(value: Any) -> Any:
     if not isinstance(value, dict):
         return value
     out = dict(value)
+    if isinstance(out.get("webhooks"), list):
+        out["webhooks"] = _whole_numbers(out["webhooks"])
     for name in _TARGET_SETS:
         if name in out:
             out[name] = canonical_ids(out[name])

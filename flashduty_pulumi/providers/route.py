@@ -2,17 +2,20 @@
 
 API calls per operation (the emulator's request log checks these bounds):
 
-- create: route/info, then upsert (version 0, or the current version when adopting) and a read
-  back = 3. Adopting a route that already matches: 1 (no write). Without ``adopt=True`` an
-  existing route that differs is an error: another stack (or the console) may own it. An
-  identical one is taken over with a warning (1, no write): it is what an interrupted ``up``
-  that upserted but never recorded the route leaves behind.
+- create: route/info, then upsert (version 0, or the current version when taking over) and a read
+  back = 3. Without ``adopt=True`` an existing route that differs is an error: another stack (or
+  the console) may own it. An identical one is taken over with a warning: it is what an
+  interrupted ``up`` that upserted but never recorded the route leaves behind, or a resource
+  renamed without an alias. A takeover (that, or ``adopt=True``) always upserts, even unchanged,
+  so the version moves past what an earlier holder recorded: its reset is then refused or skipped.
 - update: upsert with the version last read (from the state) + read back = 2. A stale version
   (the route was changed outside Pulumi) fails with a message saying so and how to resolve it;
   nothing is overwritten.
-- read (refresh): 1.
+- read (refresh): 1. A route at a later version with the settings this state recorded was taken
+  over by another resource: the state is kept as it was (a warning), so a refresh never makes a
+  stale holder the holder again.
 - delete: ``retain`` (default): 0, and a warning that the route stays; ``reset``: 1 upsert of a
-  default-only route (with the version from the state).
+  default-only route (with the version from the state); a route taken over since is left alone.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 
 from ..client import Conflict, FlashdutyError, ResourceNotFound
 from ..models import RouteItem, UpsertRouteRequest
-from .base import FlashdutyProvider, ProviderError, own_bool, reported, warn
+from .base import FlashdutyProvider, ProviderError, own_bool, plain, reported, warn
 from .normalize import canonical_route, contains_unknown, is_unknown, route_id_paths
 
 DELETE_BEHAVIORS = ("retain", "reset")
@@ -74,11 +77,13 @@ class RoutingRuleProvider(FlashdutyProvider):
             return []
         ids = default.get("channel_ids") if isinstance(default, dict) else None
         if not ids:
-            return [(
-                "default.channel_ids",
-                'delete_behavior "reset" rewrites the route on destroy to send every alert to '
-                "default.channel_ids: give at least one default channel",
-            )]
+            return [
+                (
+                    "default.channel_ids",
+                    'delete_behavior "reset" rewrites the route on destroy to send every alert to '
+                    "default.channel_ids: give at least one default channel",
+                )
+            ]
         return []
 
     def outputs(self, item: RouteItem, own: dict[str, Any]) -> dict[str, Any]:
@@ -144,15 +149,15 @@ class RoutingRuleProvider(FlashdutyProvider):
                     "nothing was written. Set adopt=True on this RoutingRule to take it over (its cases, "
                     "default and sections are then replaced by this resource's), or leave it alone."
                 )
-            if identical:
-                if not own["adopt"]:
-                    # Most likely written by an interrupted `pulumi up` that never recorded it.
-                    warn(
-                        f"integration {integration_id} already had exactly this routing rule (version "
-                        f"{live.version}), so it was taken over with no write. It is usually left by an "
-                        "interrupted `pulumi up`; if another stack manages it, remove it from one of the two."
-                    )
-                return CreateResult(str(integration_id), self.outputs(live, own))
+            if identical and not own["adopt"]:
+                warn(
+                    f"integration {integration_id} already had exactly this routing rule (version "
+                    f"{live.version}) that this resource's state does not hold, so it was taken over "
+                    "(an interrupted `pulumi up` leaves such routes). If this resource was renamed, declare "
+                    "it with `opts=pulumi.ResourceOptions(aliases=[...])` next time. If another resource "
+                    "still declares it, that one no longer holds it: remove it there with `pulumi state "
+                    "delete <urn>` (or retain_on_delete=True before removing it from the program)."
+                )
         version = live.version if live is not None else 0
         self._upsert(api, version, "creating it")
         return CreateResult(str(integration_id), self._read_back(integration_id, api, own))
@@ -169,9 +174,28 @@ class RoutingRuleProvider(FlashdutyProvider):
             live = None
         if live is None or live.status == "deleted":
             return self.gone()
+        if self._taken_over(live, props):
+            warn(
+                f"the routing rule of integration {integration_id} was rewritten with the same settings "
+                "after this resource last wrote it: another resource (a renamed one, or one in another "
+                "stack) has taken it over. The refresh kept this resource's state as it was: its updates "
+                "and resets are refused or skipped. Remove it from this program, or `pulumi state delete "
+                "<urn>`."
+            )
+            kept = plain(props)
+            return ReadResult(
+                id_=id_, outs=kept, inputs={k: v for k, v in kept.items() if k not in self.computed_fields}
+            )
         outs = self.outputs(live, own)
         inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
         return ReadResult(id_=id_, outs=outs, inputs=inputs)
+
+    def _taken_over(self, live: RouteItem, state: dict[str, Any]) -> bool:
+        """A later version with exactly the settings this state recorded: another resource's takeover."""
+        recorded = plain(state).get("version")
+        if isinstance(recorded, bool) or not isinstance(recorded, (int, float)):
+            return False
+        return live.version > int(recorded) and self.live_inputs(live.as_inputs()) == self.split(state)[0]
 
     # ---------------------------------------------------------------- update
 
@@ -217,3 +241,12 @@ class RoutingRuleProvider(FlashdutyProvider):
             self._upsert(reset, self._state_version(integration_id, props), "the reset")
         except ResourceNotFound:
             return
+        except ProviderError:
+            # Refused as stale: was it another resource's takeover (same settings, later version)?
+            current = self.client.route_info(integration_id)
+            if current is None or not self._taken_over(current, props):
+                raise
+            warn(
+                f"the routing rule of integration {integration_id} was taken over by another resource since "
+                "this one last wrote it, so it was not reset, only dropped from this stack's state."
+            )

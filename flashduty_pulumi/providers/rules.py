@@ -10,8 +10,10 @@ API calls per operation (enabled rules; the emulator's request log checks these 
   ``rule_name``, and a create never makes a second rule of a name (see ``RuleProvider.create``):
 
   * a same-named rule with *identical* settings that this process did not make is taken over
-    instead (with a warning, no write): the rule an interrupted ``pulumi up`` created but never
-    recorded (provider killed, runner lost), which the next ``up`` would otherwise duplicate;
+    instead (with a warning and an unchanged rewrite + read back, see ``ownership.py``): the rule an
+    interrupted ``pulumi up`` created but never recorded (provider killed, runner lost), which the
+    next ``up`` would otherwise duplicate, or the rule of a resource renamed without an alias;
+  * a name this run already gave a rule in that channel is refused (two resources, one name);
   * a same-named rule with different settings (or several) fails the create, naming their rule_ids;
   * after an ambiguous failure (``maybe_applied``: 5xx, dropped connection, timeout) the channel is
     looked up again for a rule of that name it did not hold before, and only if there is none is
@@ -19,22 +21,25 @@ API calls per operation (enabled rules; the emulator's request log checks these 
     still be working on it: the look-up is repeated for up to ``SETTLE_AFTER_TIMEOUT`` seconds and,
     if the rule still has not appeared, the create fails instead of risking a duplicate (the next
     ``up`` takes the rule over if it appears later).
-- adopt (``adopt_rule_id``): read (1), plus update / enable-disable only where the live rule
-  differs, plus a read back after any write.
-- update: update + read back = 2 (+1 when ``enabled`` changes; an ``enabled``-only change skips
-  the update call).
+- adopt (``adopt_rule_id``): read (1), update (always: it marks the takeover), enable-disable
+  where the live rule differs, read back; the update and read back again a second later when the
+  first landed in the second of the rule's last write.
+- update: the fence's list of the channel (shared, see ``ownership.py``) + update + read back = 2
+  and a share of a list (+1 when ``enabled`` changes; an ``enabled``-only change skips the update
+  call). A rename into a name in use in the channel is refused.
 - read (refresh): at most 1: the channel's list, shared by the reads of one refresh of every rule
   of that kind in the channel (``ListCache``). A rule deleted outside Pulumi drops out of state.
-- delete: disable + delete = 2; a rule already gone counts as deleted.
+- delete: the fence's list (shared) + disable + delete = 2 and a share of a list; a rule already
+  gone counts as deleted, one taken over by another resource is left in place.
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
-import threading
 import time
-from collections.abc import Callable, Hashable, Iterator
+import uuid
+from collections.abc import Hashable, Iterator
 from typing import Any, ClassVar
 
 from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
@@ -48,7 +53,9 @@ from ..models import (
     UpdateEscalationRuleRequest,
     UpdateSilenceRuleRequest,
 )
-from .base import FlashdutyProvider, ProviderError, own_bool, reported, warn
+from .base import FlashdutyProvider, ProviderError, own_bool, plain, reported, warn
+from .channel_lists import ListCache
+from .claims import Claims
 from .normalize import (
     canonical_escalation,
     canonical_object_id,
@@ -58,6 +65,7 @@ from .normalize import (
     is_unknown,
     silence_id_paths,
 )
+from .ownership import FenceLists, Holding, changed_outside, judge, let_go_advice, taken_over
 
 RuleItem = EscalateRuleItem | SilenceRuleItem
 
@@ -66,10 +74,10 @@ SETTLE_AFTER_TIMEOUT = 10.0
 # After a dropped connection or a proxy's 5xx page, look once more after this pause.
 SETTLE_AFTER_DROP = 1.0
 _sleep = time.sleep  # tests replace it
+# A takeover rewrites the rule until its updated_at (whole seconds) moves; this many writes at most.
+TAKE_ATTEMPTS = 3
 
 _OBJECT_ID_CHARS = frozenset("0123456789abcdefABCDEF")
-# How long a channel's rule list serves further refresh reads (see ``ListCache``).
-LIST_CACHE_SECONDS = 5.0
 # How long a channel's rule list answers the name look-ups of further creates (``_same_named``).
 # The look-up is there for rules an interrupted earlier run left behind, which exist before this run
 # starts; a list fetched during the run sees them all. It must outlast the run: 500 rules take more
@@ -78,92 +86,12 @@ LIST_CACHE_SECONDS = 5.0
 NAME_LIST_SECONDS = 600.0
 
 
-class ListCache:
-    """Per-channel rule lists shared by the reads of one refresh.
-
-    Silence rules can only be read through their channel's list, and an escalation rule's info
-    costs as much as its channel's list, so a refresh of N rules in one channel would make N calls;
-    reads within ``ttl`` seconds share one list instead (concurrent readers of a channel wait for
-    the one fetching it). Any write through this process to that channel forgets its entry, and a
-    fetch that overlapped a write is not kept.
-    """
-
-    def __init__(self, ttl: float = LIST_CACHE_SECONDS) -> None:
-        self.ttl = ttl
-        self._lock = threading.Lock()
-        self._entries: dict[Hashable, tuple[float, list[Any]]] = {}
-        self._key_locks: dict[Hashable, threading.Lock] = {}
-        self._generation: dict[Hashable, int] = {}
-
-    def get(self, key: Hashable, fetch: Callable[[], list[Any]]) -> list[Any]:
-        with self._lock:
-            key_lock = self._key_locks.setdefault(key, threading.Lock())
-        with key_lock:
-            with self._lock:
-                entry = self._entries.get(key)
-                generation = self._generation.get(key, 0)
-            if entry is not None and time.monotonic() - entry[0] < self.ttl:
-                return entry[1]
-            items = fetch()
-            with self._lock:
-                if self._generation.get(key, 0) == generation:
-                    self._entries[key] = (time.monotonic(), items)
-            return items
-
-    def forget(self, key: Hashable) -> None:
-        with self._lock:
-            self._entries.pop(key, None)
-            self._generation[key] = self._generation.get(key, 0) + 1
-
-    def clear(self) -> None:
-        with self._lock:
-            for key in self._entries:
-                self._generation[key] = self._generation.get(key, 0) + 1
-            self._entries.clear()
-
-
 # Keyed by (client, kind, channel).
 _READ_LISTS = ListCache()
+_FENCES = FenceLists()
 
 
-class _Claims:
-    """Rules this provider process created or took over (by rule_id, lower-case).
-
-    A same-named rule the process made itself is never a leftover to take over (two resources
-    that declare the same rule each get their own). ``taken`` holds the rules taken over from
-    another resource's hands: when a program renames a resource (or moves a rule between resources
-    with ``adopt_rule_id``), the engine creates the new resource, which takes the rule over, and
-    then deletes the old one in the same run; that delete must leave the rule alone.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._made: set[str] = set()
-        self._taken: set[str] = set()
-
-    def made(self, rule_id: str) -> None:
-        with self._lock:
-            self._made.add(rule_id.lower())
-
-    def took(self, rule_id: str) -> None:
-        with self._lock:
-            self._made.add(rule_id.lower())
-            self._taken.add(rule_id.lower())
-
-    def ours(self, rule_id: str) -> bool:
-        with self._lock:
-            return rule_id.lower() in self._made
-
-    def release_taken(self, rule_id: str) -> bool:
-        """True (once) if the rule was taken over by another resource in this process."""
-        with self._lock:
-            if rule_id.lower() in self._taken:
-                self._taken.discard(rule_id.lower())
-                return True
-            return False
-
-
-_CLAIMS = _Claims()
+_CLAIMS = Claims()
 
 
 def _timed_out(exc: FlashdutyError) -> bool:
@@ -177,8 +105,9 @@ def _unanswered(exc: FlashdutyError) -> bool:
 
 
 def clear_read_cache() -> None:
-    """Drop every cached refresh list (tests that change the server behind the provider's back)."""
+    """Drop every cached list (tests that change the server behind the provider's back)."""
     _READ_LISTS.clear()
+    _FENCES.clear()
 
 
 def _once_end(window: Any) -> int | None:
@@ -256,15 +185,20 @@ class RuleProvider(FlashdutyProvider):
         return (id(self.client), self.kind, int(channel_id))
 
     @contextlib.contextmanager
-    def _writing(self, channel_id: Any, *, creating: bool = False) -> Iterator[None]:
-        """Around a write to a channel: its cached lists are dropped before and after. A create
-        keeps the name look-up list: the rules this process makes are known by ID (``_CLAIMS``)."""
+    def _writing(
+        self, channel_id: Any, rule_id: str | None = None, *, creating: bool = False
+    ) -> Iterator[None]:
+        """Around a write to a channel: its cached lists are dropped before and after, and the fences
+        learn that ``rule_id`` was written. A create keeps the name look-up list: the rules this
+        process makes are known by ID (``_CLAIMS``)."""
         key = self._list_key(channel_id)
         self._forget(key, creating)
         try:
             yield
         finally:
             self._forget(key, creating)
+            if rule_id is not None:
+                _FENCES.wrote(key, rule_id)
 
     def _forget(self, key: Hashable, creating: bool) -> None:
         _READ_LISTS.forget(key)
@@ -320,6 +254,85 @@ class RuleProvider(FlashdutyProvider):
             item = None
         return self.outputs(item, own) if item is not None else self.fallback_outputs(rule_id, api, own)
 
+    # ---------------------------------------------------------------- ownership
+
+    def _holding(self, live: RuleItem | None, state: dict[str, Any]) -> Holding:
+        state_api, _ = self.split(state)
+        if live is None:
+            return Holding.GONE
+        return judge(
+            self.live_inputs(live.as_inputs()), live.status, live.updated_at, plain(state), state_api
+        )
+
+    def _fence(
+        self, rule_id: str, state: dict[str, Any], doing: str, *, new_name: str | None = None
+    ) -> Holding:
+        """Before a write to ``rule_id``: refuse it unless this resource holds the rule as last read.
+        Returns ``HELD``; ``GONE`` or ``TAKEN`` only for a delete, which then leaves the rule alone."""
+        channel = self._channel(self.split(state)[0])
+        key = self._list_key(channel)
+        rules = _FENCES.rules(key, rule_id, lambda: self.api_list(channel))
+        live = next((r for r in rules if r.rule_id.lower() == rule_id.lower()), None)
+        holding = self._holding(live, state)
+        deleting = doing == "the delete"
+        if holding is Holding.CHANGED:
+            raise ProviderError(changed_outside(self.kind, rule_id, channel, doing))
+        if holding is Holding.TAKEN:
+            if deleting:
+                warn(
+                    f"{taken_over(self.kind, rule_id, channel)}, so it was left in place and only dropped "
+                    f"from this stack's state. {let_go_advice()}"
+                )
+                return holding
+            raise ProviderError(
+                f"{taken_over(self.kind, rule_id, channel)}, so {doing} was refused and nothing was written. "
+                "If the other resource should manage it, remove this one from the program (its delete "
+                "leaves the rule in place). If this one should, run `pulumi state delete <urn>` for it and "
+                "set adopt_rule_id to the rule's ID."
+            )
+        if holding is Holding.GONE and not deleting:
+            raise ProviderError(
+                f"{self.kind} {rule_id} no longer exists in channel {channel} (deleted outside Pulumi?). Run "
+                "`pulumi refresh` to drop it from the state, then `pulumi up` to create it again."
+            )
+        if new_name is not None:
+            clash = [
+                r.rule_id for r in rules if r.rule_name == new_name and r.rule_id.lower() != rule_id.lower()
+            ]
+            if clash:
+                raise ProviderError(
+                    f"channel {channel} already has a {self.kind} named {new_name!r} "
+                    f"({', '.join(clash)}), and "
+                    "rule names must be unique in a channel, so the rename was refused and nothing was "
+                    "written. Choose another rule_name."
+                )
+        return holding
+
+    def _reserve(self, channel: int, name: str, holder: str) -> bool:
+        """Reserve ``name`` in ``channel`` for ``holder``, unless a rule this run made holds it. The
+        reservation only lives in this process, so a hit is confirmed by a look-up (1 call)."""
+        earlier = _CLAIMS.reserve(self.kind, channel, name, holder)
+        if earlier is None:
+            return True
+        if any(_CLAIMS.ours(r.rule_id) for r in self.api_named(channel, name)):
+            return False
+        _CLAIMS.release(self.kind, channel, name, earlier, to=holder)  # that rule is gone or renamed
+        return True
+
+    def _rename_claim(self, channel: int, old: str, new: str, rule_id: str) -> None:
+        """An update renames ``rule_id`` to ``new``: refused if another rule of this run holds it."""
+        if not self._reserve(channel, new, rule_id.lower()):
+            raise ProviderError(
+                f"another {self.kind} of this run already holds the name {new!r} in channel {channel}, and "
+                "rule names must be unique in a channel, so the rename was refused and nothing was written. "
+                "Choose another rule_name."
+            )
+        _CLAIMS.release(self.kind, channel, old, rule_id)
+
+    def _made(self, api: dict[str, Any], rule_id: str) -> None:
+        _CLAIMS.made(rule_id)
+        _FENCES.wrote(self._list_key(api["channel_id"]), rule_id)
+
     # ---------------------------------------------------------------- create
 
     @reported("create")
@@ -327,13 +340,27 @@ class RuleProvider(FlashdutyProvider):
         api, own = self.split(props)
         if own.get("adopt_rule_id"):
             return self._adopt(api, own)
-        channel = self._channel(api)
-        # The run's list of the channel answers "no such name" for every create; a hit is checked
-        # again against a fresh list before anything is taken over or refused.
-        before = self._same_named(api, shared=True) and self._same_named(api)
-        if before:
-            return self._take_over(api, own, before)
-        rule_id = self._create_once(api)
+        channel, name = self._channel(api), str(api["rule_name"])
+        holder = uuid.uuid4().hex
+        if not self._reserve(channel, name, holder):
+            raise ProviderError(
+                f"another {self.kind} of this run already created a rule named {name!r} in channel "
+                f"{channel}, and rule names must be unique in a channel, so no second one was created. "
+                "Give one of the two resources another rule_name."
+            )
+        try:
+            # The run's list of the channel answers "no such name" for every create; a hit is checked
+            # again against a fresh list before anything is taken over or refused.
+            before = self._same_named(api, shared=True) and self._same_named(api)
+            taken = self._take_over(api, own, before) if before else None
+            rule_id = taken.id if taken is not None else self._create_once(api)
+        except BaseException:
+            _CLAIMS.release(self.kind, channel, name, holder)
+            raise
+        # The name is now held by the rule (released when it is deleted or renamed in this run).
+        _CLAIMS.release(self.kind, channel, name, holder, to=rule_id)
+        if taken is not None:
+            return taken
         # From here the rule exists: a failure must not orphan it.
         if not own["enabled"]:
             try:
@@ -368,17 +395,47 @@ class RuleProvider(FlashdutyProvider):
                 "these), or delete it in Flashduty."
             )
         live = found[0]
-        _CLAIMS.took(live.rule_id)
         warn(
             f"{self.kind} {name!r}: channel {channel} already had an identical rule of that name "
-            f"({live.rule_id}) that this stack's state does not hold, so it was taken over instead of "
-            "creating a duplicate. It is usually left by an interrupted `pulumi up`; if another stack "
-            "manages it, remove it from one of the two."
+            f"({live.rule_id}) that this resource's state does not hold, so it was taken over instead of "
+            "creating a duplicate (an interrupted `pulumi up` leaves such rules). If this resource was "
+            "renamed, declare it with `opts=pulumi.ResourceOptions(aliases=[...])` next time. If the rule "
+            "is still declared elsewhere, that resource no longer holds it: its delete leaves the rule in "
+            "place and its updates are refused; remove it there with `pulumi state delete <urn>` (or "
+            "retain_on_delete=True before removing it from the program)."
         )
-        if (live.status == "enabled") != own["enabled"]:
-            self.api_set_enabled(channel, live.rule_id, bool(own["enabled"]))
-            return CreateResult(live.rule_id, self._read_back(live.rule_id, api, own))
-        return CreateResult(live.rule_id, self.outputs(live, own))
+        return CreateResult(live.rule_id, self._take(live, api, own))
+
+    def _take(self, live: RuleItem, api: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
+        """Take ``live`` over: write ``api`` (and the enabled state) to it even when nothing changes,
+        so that its ``updated_at`` moves past what any earlier holder recorded and that holder's
+        fence sees the takeover (see ``ownership.py``); return the outputs."""
+        channel, rule_id = self._channel(api), live.rule_id
+        item: RuleItem | None = None
+        for attempt in range(TAKE_ATTEMPTS):
+            if attempt:
+                _sleep(1.0)  # updated_at is whole seconds: the next write lands in a later one
+            self.api_update(rule_id, api)
+            if attempt == 0 and (live.status == "enabled") != own["enabled"]:
+                self.api_set_enabled(channel, rule_id, bool(own["enabled"]))
+            try:
+                item = self.api_get(channel, rule_id)
+            except FlashdutyError:
+                return self.fallback_outputs(rule_id, api, own)
+            if item is None:
+                raise ProviderError(
+                    f"{self.kind} {rule_id} was deleted in channel {channel} while it was being taken over; "
+                    "run `pulumi up` again to create it."
+                )
+            if item.updated_at > live.updated_at:
+                break
+        else:
+            warn(
+                f"{self.kind} {rule_id}: its updated_at did not move when it was taken over, so a resource "
+                "that held it before cannot tell: remove that one with `pulumi state delete <urn>`."
+            )
+        assert item is not None
+        return self.outputs(item, own)
 
     def _create_once(self, api: dict[str, Any]) -> str:
         """Create the rule exactly once, even across ambiguous failures; return its rule_id.
@@ -397,11 +454,11 @@ class RuleProvider(FlashdutyProvider):
                     raise
                 last = exc
             else:
-                _CLAIMS.made(rule_id)
+                self._made(api, rule_id)
                 return rule_id
             found = self._find_created(api, last)
             if found is not None:
-                _CLAIMS.made(found)
+                self._made(api, found)
                 return found
             if _timed_out(last):
                 raise ProviderError(
@@ -472,17 +529,7 @@ class RuleProvider(FlashdutyProvider):
                 f"adopt_rule_id {rule_id}: channel {channel} has no {self.kind} with that rule_id. Check "
                 "the ID (and channel_id), or remove adopt_rule_id to create a new rule."
             )
-        rule_id = live.rule_id
-        _CLAIMS.took(rule_id)
-        wrote = False
-        if self.live_inputs(live.as_inputs()) != api:
-            self.api_update(rule_id, api)
-            wrote = True
-        if (live.status == "enabled") != own["enabled"]:
-            self.api_set_enabled(channel, rule_id, bool(own["enabled"]))
-            wrote = True
-        outs = self._read_back(rule_id, api, own) if wrote else self.outputs(live, own)
-        return CreateResult(rule_id, outs)
+        return CreateResult(live.rule_id, self._take(live, api, own))
 
     # ---------------------------------------------------------------- read
 
@@ -500,6 +547,17 @@ class RuleProvider(FlashdutyProvider):
             live = None
         if live is None:
             return self.gone()
+        if self._holding(live, props) is Holding.TAKEN:
+            # Taking the live rule into the state would make this resource its holder again.
+            warn(
+                f"{taken_over(self.kind, id_, self._channel(api))}. The refresh kept this resource's state "
+                "as it was: this resource's delete leaves the rule in place and its updates are refused. "
+                f"{let_go_advice()}"
+            )
+            kept = plain(props)
+            return ReadResult(
+                id_=id_, outs=kept, inputs={k: v for k, v in kept.items() if k not in self.computed_fields}
+            )
         outs = self.outputs(live, own)
         inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
         return ReadResult(id_=id_, outs=outs, inputs=inputs)
@@ -511,6 +569,11 @@ class RuleProvider(FlashdutyProvider):
         changed, _ = self.changed_keys(olds, news)
         api, own = self.split(news)
         channel = self._channel(api)
+        if any(k in self.api_fields or k == "enabled" for k in changed):
+            renamed = str(api["rule_name"]) if "rule_name" in changed else None
+            self._fence(id_, olds, "the update", new_name=renamed)
+            if renamed is not None:
+                self._rename_claim(channel, str(plain(olds).get("rule_name")), renamed, id_)
         wrote = False
         try:
             if any(k in self.api_fields for k in changed):
@@ -547,12 +610,11 @@ class RuleProvider(FlashdutyProvider):
         api, _ = self.split(props)
         if "channel_id" not in api:
             raise ProviderError(f"{self.kind} {id_}: the state holds no channel_id, so it cannot be deleted")
-        if _CLAIMS.release_taken(id_):
-            # Another resource of this run took the rule over (a renamed resource, or adopt_rule_id):
-            # deleting the old resource must not delete the rule the new one now manages.
-            warn(f"{self.kind} {id_} was left in place: another resource of this stack took it over")
+        channel = self._channel(api)
+        _CLAIMS.release(self.kind, channel, str(api.get("rule_name")), id_)
+        if self._fence(id_, props, "the delete") is not Holding.HELD:
             return
-        self._delete_rule(self._channel(api), id_)
+        self._delete_rule(channel, id_)
 
 
 class EscalationRuleProvider(RuleProvider):
@@ -586,7 +648,7 @@ class EscalationRuleProvider(RuleProvider):
 
     def api_update(self, rule_id: str, api: dict[str, Any]) -> None:
         req = UpdateEscalationRuleRequest.model_validate({**api, "rule_id": rule_id})
-        with self._writing(api["channel_id"]):
+        with self._writing(api["channel_id"], rule_id):
             self.client.escalation_rule_update(req)
 
     def api_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
@@ -599,14 +661,14 @@ class EscalationRuleProvider(RuleProvider):
         return list(self.client.escalation_rules_named(channel_id, rule_name))
 
     def api_set_enabled(self, channel_id: int, rule_id: str, enabled: bool) -> None:
-        with self._writing(channel_id):
+        with self._writing(channel_id, rule_id):
             if enabled:
                 self.client.escalation_rule_enable(channel_id, rule_id)
             else:
                 self.client.escalation_rule_disable(channel_id, rule_id)
 
     def api_delete(self, channel_id: int, rule_id: str) -> None:
-        with self._writing(channel_id):
+        with self._writing(channel_id, rule_id):
             self.client.escalation_rule_delete(channel_id, rule_id)
 
 
@@ -642,12 +704,14 @@ class SilenceRuleProvider(RuleProvider):
         if end is None or end > time.time() or _once_end(olds.get("time_filter")) == end:
             return []
         ended = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(end))
-        return [(
-            "time_filter.end_time",
-            f"is in the past (the window ended at {ended}), so the rule would silence nothing: move the "
-            "window into the future (unix seconds), or use time_filters for a "
-            "recurring window",
-        )]
+        return [
+            (
+                "time_filter.end_time",
+                f"is in the past (the window ended at {ended}), so the rule would silence nothing: move the "
+                "window into the future (unix seconds), or use time_filters for a "
+                "recurring window",
+            )
+        ]
 
     def api_create(self, api: dict[str, Any]) -> str:
         req = CreateSilenceRuleRequest.model_validate(api)
@@ -656,7 +720,7 @@ class SilenceRuleProvider(RuleProvider):
 
     def api_update(self, rule_id: str, api: dict[str, Any]) -> None:
         req = UpdateSilenceRuleRequest.model_validate({**api, "rule_id": rule_id})
-        with self._writing(api["channel_id"]):
+        with self._writing(api["channel_id"], rule_id):
             self.client.silence_rule_update(req)
 
     def api_get(self, channel_id: int, rule_id: str) -> RuleItem | None:
@@ -669,12 +733,12 @@ class SilenceRuleProvider(RuleProvider):
         return list(self.client.silence_rules_named(channel_id, rule_name))
 
     def api_set_enabled(self, channel_id: int, rule_id: str, enabled: bool) -> None:
-        with self._writing(channel_id):
+        with self._writing(channel_id, rule_id):
             if enabled:
                 self.client.silence_rule_enable(channel_id, rule_id)
             else:
                 self.client.silence_rule_disable(channel_id, rule_id)
 
     def api_delete(self, channel_id: int, rule_id: str) -> None:
-        with self._writing(channel_id):
+        with self._writing(channel_id, rule_id):
             self.client.silence_rule_delete(channel_id, rule_id)

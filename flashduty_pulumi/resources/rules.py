@@ -29,6 +29,7 @@ from .args import (
     RouteSectionArgs,
     TimeFilterArgs,
 )
+from .names import claimed_name
 
 __all__ = ["EscalationRule", "RoutingRule", "SilenceRule"]
 
@@ -73,36 +74,42 @@ def _exact(props: dict[str, Any]) -> dict[str, Any]:
     return {k: exact_ids(v) for k, v in props.items()}
 
 
-def _has_webhooks(layers: Any) -> bool:
-    if not isinstance(layers, list):
-        return False
-    for layer in layers:
-        target = layer.get("target") if isinstance(layer, dict) else None
-        if isinstance(target, dict) and target.get("webhooks"):
-            return True
-    return False
-
-
-def _holds_outputs(value: Any) -> bool:
-    if isinstance(value, pulumi.Output):
-        return True
-    if isinstance(value, dict):
-        return any(_holds_outputs(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_holds_outputs(v) for v in value)
-    return not isinstance(value, (str, int, float, bool, type(None)))  # an awaitable
-
-
 def secret_layers(layers: Any) -> Any:
-    """``layers`` as a secret when a target holds webhooks (their settings carry tokens)."""
+    """``layers`` with the ``webhooks`` of every target as a secret (their settings carry tokens).
+
+    Only the webhooks are wrapped: the layers, their targets and every other value stay as given,
+    so a value not known at preview leaves the rest of the structure visible and checkable. Where a
+    layer, a target or the whole list is itself an Output, its webhooks are marked when it resolves.
+    """
     if layers is None:
         return None
-    if not _holds_outputs(layers):
-        plain = list(layers) if isinstance(layers, tuple) else layers
-        return pulumi.Output.secret(plain) if _has_webhooks(plain) else plain
-    return pulumi.Output.from_input(layers).apply(
-        lambda resolved: pulumi.Output.secret(resolved) if _has_webhooks(resolved) else resolved
-    )
+    if isinstance(layers, (list, tuple)):
+        return [_secret_layer(layer) for layer in layers]
+    if isinstance(layers, dict):
+        return _secret_layer(layers)  # one layer without its brackets: check says to wrap it
+    if isinstance(layers, (str, int, float, bool)):
+        return layers
+    return pulumi.Output.from_input(layers).apply(lambda got: pulumi.Output.from_input(secret_layers(got)))
+
+
+def _secret_layer(layer: Any) -> Any:
+    if isinstance(layer, dict):
+        target = layer.get("target")
+        return layer if target is None else {**layer, "target": _secret_target(target)}
+    if layer is None or isinstance(layer, (str, int, float, bool, list, tuple)):
+        return layer  # not a layer: check says so
+    return pulumi.Output.from_input(layer).apply(lambda got: pulumi.Output.from_input(_secret_layer(got)))
+
+
+def _secret_target(target: Any) -> Any:
+    if isinstance(target, dict):
+        hooks = target.get("webhooks")
+        if hooks is None or (isinstance(hooks, (list, tuple)) and not hooks):
+            return target
+        return {**target, "webhooks": pulumi.Output.secret(hooks)}
+    if target is None or isinstance(target, (str, int, float, bool, list, tuple)):
+        return target
+    return pulumi.Output.from_input(target).apply(lambda got: pulumi.Output.from_input(_secret_target(got)))
 
 
 def _with_secret_outputs(opts: pulumi.ResourceOptions | None, names: list[str]) -> pulumi.ResourceOptions:
@@ -116,7 +123,8 @@ class RoutingRule(pulumi.dynamic.Resource, module="flashduty", name="RoutingRule
     (default) leaves it in Flashduty on destroy (with a warning), ``"reset"`` rewrites it to a
     default-only route to ``default.channel_ids``. Without ``adopt=True``, creating fails if the
     integration already has a route (another stack may own it); with it, the route is taken over
-    (no write when it already matches). The resource ID is ``str(integration_id)``.
+    (rewritten, unchanged when it already matches, so that an earlier holder sees the takeover).
+    The resource ID is ``str(integration_id)``.
     """
 
     integration_id: pulumi.Output[Any]
@@ -158,8 +166,9 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
     """An escalation rule of a channel: who is notified, how, and in which order (``layers``).
 
     ``enabled`` (default true) maps to the rule's enable/disable state. ``adopt_rule_id`` takes
-    over an existing rule instead of creating one (no write when it already matches). ``layers``
-    is a secret output, and a secret input when it holds webhooks (their settings carry tokens).
+    over an existing rule instead of creating one (rewritten, unchanged when it already matches, so
+    that an earlier holder sees the takeover). ``layers`` is a secret output; in the input, each
+    target's ``webhooks`` are secret (their settings carry tokens).
     The resource ID is the 24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
     """
 
@@ -212,6 +221,9 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
         }
         props = _exact(props)
         props["layers"] = secret_layers(props["layers"])
+        props["rule_name"] = claimed_name(
+            "escalation rule", props["channel_id"], rule_name, resource_name, adopts=adopt_rule_id is not None
+        )
         opts = _with_secret_outputs(opts, ["layers"])
         super().__init__(EscalationRuleProvider(), resource_name, props, opts)
 
@@ -268,4 +280,8 @@ class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule
             "adopt_rule_id": adopt_rule_id,
             **dict.fromkeys(_RULE_COMPUTED),
         }
-        super().__init__(SilenceRuleProvider(), resource_name, _exact(props), opts)
+        props = _exact(props)
+        props["rule_name"] = claimed_name(
+            "silence rule", props["channel_id"], rule_name, resource_name, adopts=adopt_rule_id is not None
+        )
+        super().__init__(SilenceRuleProvider(), resource_name, props, opts)

@@ -72,7 +72,8 @@ def _preview(stack: Stack, bad: Bad) -> str | None:
         text=True,
     )
     assert proc.stdout is not None
-    field = f"'{bad.path}'" if _python_level(bad) else f"property {bad.path} value"
+    # a check failure names no property (the engine would print its value): the path opens the reason
+    field = f"'{bad.path}'" if _python_level(bad) else f"has a problem: {bad.path}"
     refusal = "TypeError" if _python_level(bad) else "has a problem"
     output = ""
     try:

@@ -25,7 +25,7 @@ from pulumi_cli import Stack
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 
 MATRIX = Matrix("`pulumi up` of 50 rules + 1 route interrupted, then run again")
-TOOK_OVER = "that this stack's state does not hold, so it was taken over"
+TOOK_OVER = "that this resource's state does not hold, so it was taken over"
 
 
 @pytest.fixture(scope="module", autouse=True)

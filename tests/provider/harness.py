@@ -195,7 +195,10 @@ class ProviderProcess:
         req = provider_pb2.CheckRequest(urn=urn, olds=to_struct(olds), news=to_struct(news))
         resp = self._call("Check", req)
         inputs = rpc.deserialize_properties(resp.inputs, True)
-        return CheckOutcome(inputs=inputs, failures=[(f.property, f.reason) for f in resp.failures])
+        return CheckOutcome(
+            inputs=inputs,
+            failures=[(f.property or f.reason.split(" ", 1)[0].rstrip(":"), f.reason) for f in resp.failures],
+        )
 
     def diff(self, id_: str, urn: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffOutcome:
         req = provider_pb2.DiffRequest(id=id_, urn=urn, olds=to_struct(olds), news=to_struct(news))

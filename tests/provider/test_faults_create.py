@@ -89,18 +89,25 @@ def test_an_identical_rule_left_by_an_interrupted_run_is_taken_over_not_duplicat
     emu.clear_requests()
     created = p.create(props)
     assert created.id == leftover
-    assert emu.writes() == []
+    # the only write: an unchanged rewrite that moves updated_at, so an earlier holder sees the takeover
+    # (twice when the first rewrite landed in the leftover's own second: updated_at is whole seconds)
+    assert [w["path"] for w in emu.writes()] in ([f"/channel/{kind}/rule/update"] * n for n in (1, 2))
+    listed = emu.call(f"/channel/{kind}/rule/list", {"channel_id": CH})["items"]
+    assert created.outs["updated_at"] > listed[0]["created_at"]
     assert [r["rule_id"] for r in rules(emu, kind)] == [leftover]
     assert created.outs["created_at"] and created.outs["status"] == "enabled"
-    assert f"({leftover}) that this stack's state does not hold" in capfd.readouterr().err
-    # Disabled wanted: taken over, then disabled (the only write).
+    warning = capfd.readouterr().err
+    assert f"({leftover}) that this resource's state does not hold" in warning
+    assert "aliases=[...]" in warning and "pulumi state delete" in warning
+    # Disabled wanted: taken over (rewrite), then disabled.
     emu.clear_requests()
     p2 = configured(cls)
     other = checked(p2, inputs(rule_name="Leftover off", enabled=False))
     left_off = emu.call(f"/channel/{kind}/rule/create", body(p2, other))["rule_id"]
     emu.clear_requests()
     assert p2.create(other).id == left_off
-    assert [w["path"] for w in emu.writes()] == [f"/channel/{kind}/rule/disable"]
+    writes = [w["path"] for w in emu.writes()]
+    assert writes[:2] == [f"/channel/{kind}/rule/update", f"/channel/{kind}/rule/disable"]
 
 
 @pytest.mark.parametrize(("cls", "inputs", "kind"), KINDS, ids=IDS)
@@ -121,15 +128,18 @@ def test_a_same_named_rule_with_other_settings_is_refused_with_its_id(
     assert emu.writes() == []
 
 
-def test_two_resources_declaring_the_same_rule_each_get_their_own(
+def test_two_resources_declaring_the_same_rule_name_in_one_run_get_one_rule(
     configured: Make[Any], emu: EmulatorProcess
 ) -> None:
-    """The process never takes over a rule it made itself (the program declares it twice)."""
+    """The process never takes over a rule it made itself, and never makes a second rule of a name
+    (the program declares it twice, with values not known at preview): the second create fails."""
     p = configured(SilenceRuleProvider)
     props = checked(p, sil(rule_name="Twice"))
-    first, second = p.create(props), p.create(props)
-    assert first.id != second.id
-    assert len(rules(emu, "silence")) == 2
+    first = p.create(props)
+    refusal = r"another silence rule of this run already created a rule named 'Twice'"
+    with pytest.raises(ProviderError, match=refusal):
+        p.create(checked(p, sil(rule_name="Twice", description="other")))
+    assert [r["rule_id"] for r in rules(emu, "silence")] == [first.id]
 
 
 def test_a_renamed_resource_takes_the_rule_over_and_the_old_one_leaves_it(
@@ -140,7 +150,7 @@ def test_a_renamed_resource_takes_the_rule_over_and_the_old_one_leaves_it(
     props = checked(old_run, esc(rule_name="Renamed"))
     old = old_run.create(props)
     this_run = configured(EscalationRuleProvider)  # a later `up`, a new provider process in real life
-    monkeypatch.setattr(rules_module, "_CLAIMS", rules_module._Claims())
+    monkeypatch.setattr(rules_module, "_CLAIMS", rules_module.Claims())
     new = this_run.create(props)
     this_run.delete(old.id, old.outs)
     assert new.id == old.id
@@ -202,8 +212,13 @@ def test_an_identical_route_left_behind_is_taken_over_and_a_different_one_refuse
     emu.call("/route/upsert", {"integration_id": INTEGRATION, "default": {"channel_ids": [CH]}, "version": 0})
     emu.clear_requests()
     created = p.create(props)
-    assert created.outs["version"] == 1 and emu.writes() == []
-    assert "taken over with no write" in capfd.readouterr().err
+    # one unchanged upsert: the version moves on, so any earlier holder sees the takeover
+    assert created.outs["version"] == 2 and [w["path"] for w in emu.writes()] == ["/route/upsert"]
+    warning = capfd.readouterr().err
+    assert (
+        "so it was taken over" in warning and "aliases=[...]" in warning and "pulumi state delete" in warning
+    )
+    emu.clear_requests()
     other = checked(p, {"integration_id": float(INTEGRATION), "default": {"channel_ids": [5201314521131.0]}})
     with pytest.raises(ProviderError, match=r"differs from this one.*adopt=True"):
         p.create(other)

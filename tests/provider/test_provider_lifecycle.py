@@ -242,20 +242,29 @@ def test_route_create_refuses_an_existing_route_without_adopt(
     assert emu.writes() == []
 
 
-def test_route_adoption_writes_nothing_when_identical(configured: Make[Any], emu: EmulatorProcess) -> None:
+def test_route_adoption_rewrites_once_so_an_earlier_holder_sees_it(
+    configured: Make[Any], emu: EmulatorProcess, capfd: pytest.CaptureFixture[str]
+) -> None:
     p = configured(RoutingRuleProvider)
-    program = checked(p, rte(adopt=True))
-    body = {k: v for k, v in program.items() if k in p.api_fields}
-    emu.call("/route/upsert", {**body, "version": 0})
+    program = checked(p, rte(adopt=True, delete_behavior="reset"))
+    earlier = p.create(program)  # an earlier holder (another stack, or the name before a rename)
     emu.clear_requests()
-    created = p.create(program)
-    assert emu.writes() == [] and paths(emu) == ["/route/info"]
-    assert created.id == str(INTEGRATION) and created.outs["version"] == 1
+    created = p.create(program)  # identical: one unchanged upsert moves the version on
+    assert [w["path"] for w in emu.writes()] == ["/route/upsert"]
+    assert created.id == str(INTEGRATION) and created.outs["version"] == earlier.outs["version"] + 1
+    # the earlier holder: its refresh keeps its state, its reset leaves the route alone
+    capfd.readouterr()
+    assert p.read(earlier.id, earlier.outs).outs == {k: v for k, v in earlier.outs.items() if v is not None}
+    emu.clear_requests()
+    p.delete(earlier.id, earlier.outs)
+    assert "taken over by another resource" in capfd.readouterr().err
+    assert [e["status"] for e in emu.writes()] != [200] * len(emu.writes()) or emu.writes() == []
+    assert emu.call("/route/info", {"integration_id": INTEGRATION})["version"] == created.outs["version"]
     # different: one upsert with the current version
     emu.clear_requests()
     p.create(checked(p, rte(adopt=True, default={"channel_ids": [float(CH2)]})))
     assert [w["path"] for w in emu.writes()] == ["/route/upsert"]
-    assert emu.writes()[0]["body"]["version"] == 1
+    assert emu.writes()[0]["body"]["version"] == created.outs["version"]
 
 
 @pytest.mark.parametrize(
@@ -277,18 +286,21 @@ def test_rule_adoption(
     if cls is EscalationRuleProvider:
         body["layers"][1]["target"]["person_ids"] = [int(DANA)]
     rule_id = emu.call(f"/channel/{kind}/rule/create", body)["rule_id"]
-    # identical: adopted without a single write
+    # identical: adopted with one unchanged rewrite, which moves updated_at so that any earlier
+    # holder's fence sees the takeover
     emu.clear_requests()
     adopted = p.create(checked(p, inputs(adopt_rule_id=rule_id.upper())))
-    assert adopted.id == rule_id and emu.writes() == []
+    assert adopted.id == rule_id
+    assert [w["path"] for w in emu.writes()] in ([f"/channel/{kind}/rule/update"] * n for n in (1, 2))
     assert adopted.outs["adopt_rule_id"] == rule_id
-    # different and disabled wanted: update + disable, nothing else written
+    # different and disabled wanted: update + disable (the update again, a second later, when the
+    # first landed in the same whole second as the previous takeover), nothing else written
     emu.clear_requests()
-    p.create(checked(p, inputs(adopt_rule_id=rule_id, description="mine now", enabled=False)))
-    assert [w["path"] for w in emu.writes()] == [
-        f"/channel/{kind}/rule/update",
-        f"/channel/{kind}/rule/disable",
-    ]
+    again = p.create(checked(p, inputs(adopt_rule_id=rule_id, description="mine now", enabled=False)))
+    writes = [w["path"] for w in emu.writes()]
+    assert writes[:2] == [f"/channel/{kind}/rule/update", f"/channel/{kind}/rule/disable"]
+    assert set(writes[2:]) <= {f"/channel/{kind}/rule/update"}
+    assert again.outs["updated_at"] > adopted.outs["updated_at"]
     assert len(emu.call(f"/channel/{kind}/rule/list", {"channel_id": CH})["items"]) == 1
     with pytest.raises(ProviderError, match=r"no .* with that rule_id"):
         p.create(checked(p, inputs(adopt_rule_id="66f1e2d3c4b5a697889900aa")))
@@ -353,7 +365,12 @@ def test_rule_delete_disables_first_and_tolerates_a_missing_rule(
     created = p.create(checked(p, esc()))
     emu.clear_requests()
     p.delete(created.id, created.outs)
-    assert paths(emu) == ["/channel/escalate/rule/disable", "/channel/escalate/rule/delete"]
+    # the fence's look at the channel, then disable and delete
+    assert paths(emu) == [
+        "/channel/escalate/rule/list",
+        "/channel/escalate/rule/disable",
+        "/channel/escalate/rule/delete",
+    ]
     p.delete(created.id, created.outs)  # second time: already gone, still fine
 
 

@@ -27,7 +27,7 @@ def check_ok(provider: FlashdutyProvider, news: dict[str, Any]) -> dict[str, Any
 
 
 def failures(provider: FlashdutyProvider, news: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(f.property, f.reason) for f in provider.check({}, news).failures]
+    return [(getattr(f, "path", f.property), f.reason) for f in provider.check({}, news).failures]
 
 
 def esc(**over: Any) -> dict[str, Any]:

@@ -27,12 +27,12 @@ def silence(window: dict[str, float], **extra: Any) -> dict[str, Any]:
 
 
 def paths(olds: dict[str, Any], news: dict[str, Any]) -> list[str]:
-    return [f.property for f in SilenceRuleProvider().check(olds, news).failures]
+    return [getattr(f, "path", f.property) for f in SilenceRuleProvider().check(olds, news).failures]
 
 
 def test_a_new_rule_with_a_window_in_the_past_is_refused_on_end_time() -> None:
     result = SilenceRuleProvider().check({}, silence(PAST))
-    assert [f.property for f in result.failures] == ["time_filter.end_time"]
+    assert [getattr(f, "path", f.property) for f in result.failures] == ["time_filter.end_time"]
     assert "2020-09-13" in result.failures[0].reason
 
 

@@ -8,8 +8,9 @@ from typing import Any
 import dill
 import pulumi
 import pytest
+from google.protobuf.json_format import MessageToDict
 from pulumi.runtime.mocks import MockMonitor
-from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
+from pulumi.runtime.rpc import unwrap_rpc_secret
 
 import flashduty_pulumi as fd
 from flashduty_pulumi.providers import EscalationRuleProvider
@@ -17,6 +18,8 @@ from flashduty_pulumi.providers import EscalationRuleProvider
 pytestmark = pytest.mark.unit
 
 CH = 5201314520131
+SIG_KEY = "4dabf18193072939515e22adb298388d"
+SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
 
 
 class Recorder(pulumi.runtime.Mocks):
@@ -138,10 +141,24 @@ def check_secrets(recorder: Recorder, monitor: RecordingMonitor) -> None:
     requests = {r.name: r for r in monitor.requests}
     for name in ("plain", "hooks", "later"):
         assert list(requests[name].additionalSecretOutputs) == ["layers"]
-    assert not is_rpc_secret(recorder.resources["plain"].inputs["layers"])
-    assert is_rpc_secret(recorder.resources["hooks"].inputs["layers"])
+    wire = {name: MessageToDict(r.object) for name, r in requests.items()}  # as sent to the engine
+    assert not secret_paths(wire["plain"]["layers"])
+    # only the webhooks are secret, so the rest of the structure stays visible (and, at preview,
+    # a value not known yet leaves everything around it known)
+    assert secret_paths(wire["hooks"]["layers"]) == [(1, "target", "webhooks")]
     assert unwrap_rpc_secret(recorder.resources["hooks"].inputs["layers"])[1]["target"]["webhooks"]
-    assert is_rpc_secret(recorder.resources["later"].inputs["layers"])
+    # a layer given as an Output: its webhooks are found when it resolves
+    assert secret_paths(wire["later"]["layers"]) in ([(0,)], [(0, "target", "webhooks")])
+
+
+def secret_paths(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(value, dict) and value.get(SIG_KEY) == SECRET_SIG:
+        return [path]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in secret_paths(v, (*path, k))]
+    if isinstance(value, list):
+        return [p for i, v in enumerate(value) for p in secret_paths(v, (*path, i))]
+    return []
 
 
 @pulumi.runtime.test
@@ -162,3 +179,32 @@ def test_user_options_are_kept(mocks: tuple[Recorder, RecordingMonitor]) -> Any:
         assert sorted(request.additionalSecretOutputs) == ["description", "layers"]
 
     return registered(rule).apply(check)
+
+
+@pulumi.runtime.test
+def test_two_resources_giving_a_channel_one_rule_name_fail_the_program(
+    mocks: tuple[Recorder, RecordingMonitor],
+) -> Any:
+    def esc(name: str, rule_name: str, channel: int = CH, adopt: str | None = None) -> fd.EscalationRule:
+        return fd.EscalationRule(
+            name,
+            channel_id=channel,
+            rule_name=rule_name,
+            template_id="000000000000000000000001",
+            layers=[LAYER],
+            adopt_rule_id=adopt,
+        )
+
+    made = [esc("first", "Payments"), esc("elsewhere", "Payments", channel=CH + 1), esc("other", "Checkout")]
+    # another kind may use the name
+    made.append(fd.SilenceRule("quiet", channel_id=CH, rule_name="Payments", filters=[], time_filters=[]))
+    with pytest.raises(
+        pulumi.RunError, match=r"'first' and 'second' both give channel 5201314520131 a rule named"
+    ):
+        esc("second", "Payments")
+    # rules adopted by ID may share a name (the console allows it; no new rule is made), but a
+    # resource that would create one may not join them
+    made += [esc("adopted-1", "Twice", adopt="a" * 24), esc("adopted-2", "Twice", adopt="b" * 24)]
+    with pytest.raises(pulumi.RunError, match=r"'adopted-1' and 'third' both give channel"):
+        esc("third", "Twice")
+    return registered(*made)

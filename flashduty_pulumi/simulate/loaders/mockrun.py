@@ -19,6 +19,7 @@ from pulumi.runtime.sync_await import _sync_await
 from ... import lookups
 from ...models import EscalateRuleItem, RouteItem, SilenceRuleItem
 from ...providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
+from ...providers.failures import failure_text
 from ..config import Config
 from ..snapshot import dump_snapshot, read_snapshot_file
 from .fixtures import fixture_lookups
@@ -48,8 +49,7 @@ def _checked(kind: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     props = {k: v for k, v in inputs.items() if k != "__provider"}
     result = _PROVIDERS[kind]().check({}, props)
     if result.failures:
-        f = result.failures[0]
-        raise SystemExit(f"{kind} {name!r}: {f.property}: {f.reason}")
+        raise SystemExit(f"{kind} {name!r}: {failure_text(result.failures[0])}")
     return dict(result.inputs)
 
 

@@ -11,6 +11,8 @@ lookup_template) is replaced by the look-up's result, so the look-ups run throug
 and {"ref": "<name>.<output>"} by an output of a resource declared earlier in the list (unknown
 during a preview that creates it, as a real program's cross-references are).
 
+An entry may also carry "opts": {"aliases": ["<old resource name>"], "retain_on_delete": true}.
+
 Every resource's ID is exported under its name (the rule_id, or the integration ID of a route).
 """
 
@@ -48,8 +50,16 @@ def resolve(value: Any) -> Any:
     return value
 
 
+def options(opts: dict[str, Any]) -> pulumi.ResourceOptions | None:
+    if not opts:
+        return None
+    aliases = [pulumi.Alias(name=name) for name in opts.get("aliases", [])]
+    return pulumi.ResourceOptions(aliases=aliases or None, retain_on_delete=opts.get("retain_on_delete"))
+
+
 declared: dict[str, pulumi.CustomResource] = {}
 for entry in json.loads((Path(__file__).parent / "rules.json").read_text()):
-    resource = KINDS[entry["kind"]](entry["name"], **resolve(entry.get("args", {})))
+    args = resolve(entry.get("args", {}))
+    resource = KINDS[entry["kind"]](entry["name"], **args, opts=options(entry.get("opts", {})))
     declared[entry["name"]] = resource
     pulumi.export(entry["name"], resource.id)
