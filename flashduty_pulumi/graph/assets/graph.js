@@ -194,10 +194,14 @@
       var key = "layer:" + ruleKey("escalation", rule) + ":" + i;
       var box = keyed(el("div", "layer box"), key);
       box.appendChild(el("span", "kind", "layer " + (i + 1)));
-      var times = layer.max_times === undefined ? 1 : layer.max_times;
+      // Absent fields read as the server's defaults (2 repeats, every 10 min, escalate after 30).
+      var repeats = layer.max_times === undefined ? 2 : layer.max_times;
       var step = layer.notify_step === undefined ? 10 : layer.notify_step;
-      box.appendChild(el("div", "detail", "notify " + times + "x every " + step + " min, escalate after " +
-        (layer.escalate_window === undefined ? 15 : layer.escalate_window) + " min" + (layer.force_escalate ? " (forced)" : "")));
+      var window = layer.escalate_window === undefined ? 30 : layer.escalate_window;
+      var often = repeats ? "notified, then " + repeats + (repeats === 1 ? " repeat" : " repeats") + " every " + step +
+        " min" : "notified once";
+      box.appendChild(el("div", "detail", often + "; escalate after " + window + " min" +
+        (layer.force_escalate ? " (forced)" : "")));
       var by = words.notifyBy((layer.target || {}).by);
       if (by) box.appendChild(el("div", "detail", by));
       box.appendChild(recipients(model, layer.target || {}, key));
