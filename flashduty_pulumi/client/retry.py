@@ -40,9 +40,6 @@ class Deadline:
         self._clock = clock
         self._started = clock()
 
-    def __repr__(self) -> str:
-        return f"Deadline(seconds={self.seconds}, remaining={self.remaining():.1f})"
-
     def remaining(self) -> float:
         return self.seconds - (self._clock() - self._started)
 
