@@ -1,12 +1,13 @@
-"""The client alone against the emulator: limiter throughput and riding out 30% 503s.
-
-Prints two figures the API-foundation issue asks for (not a timed test):
+"""The client alone: limiter throughput and riding out 30% 503s (against the emulator), and the
+cost of the client's layers per call (in-process, no network). Figures, not a timed test:
 
 1. 600 `/channel/escalate/rule/list` calls from 8 threads through one process's client, with the
    emulator's 50 requests/s and 1,000/min limit on: achieved requests/s, 429s the server sent and
    429s that reached the caller (target 0).
 2. 300 calls, each request failing with 503 with probability 0.3 (fixed seed): how many succeeded,
    how many retries it took, what reached the caller.
+3. The CPU cost of one call through every layer (gate, limiter, envelope, pool, retry loop) over an
+   in-process transport answering a 20-rule list, best of 5 runs of 3,000 calls.
 
     .venv/bin/python benchmarks/client_limits.py
 """
@@ -16,9 +17,13 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from flashduty_pulumi.client import FlashdutyClient, FlashdutyError
+import httpx
+
+from flashduty_pulumi.client import FlashdutyClient, FlashdutyError, RateLimiter
 from flashduty_pulumi.emulator.seed import CHANNEL_PAYMENTS_ID
 from flashduty_pulumi.emulator.testing import EmulatorProcess
+
+LIST = "/channel/escalate/rule/list"
 
 
 def hammer(client: FlashdutyClient, calls: int, threads: int) -> tuple[float, int]:
@@ -26,7 +31,7 @@ def hammer(client: FlashdutyClient, calls: int, threads: int) -> tuple[float, in
 
     def one(_: int) -> int:
         try:
-            client.escalation_rule_list(CHANNEL_PAYMENTS_ID)
+            client.call(LIST, {"channel_id": CHANNEL_PAYMENTS_ID})
             return 0
         except FlashdutyError:
             return 1
@@ -59,6 +64,27 @@ def main() -> None:
             f"  {client.retry_count} retries, {300 - errors} of 300 calls succeeded, "
             f"{errors} errors reached the caller, {seconds:.1f} s"
         )
+
+    print(f"client layers: {overhead():.0f} us of CPU per call over an in-process transport")
+
+
+def overhead() -> float:
+    """Microseconds per call, best of 5 runs."""
+    rules = ",".join(f'{{"rule_id":"{i:024x}","rule_name":"r{i}","layers":[]}}' for i in range(20))
+    body = f'{{"request_id":"r","data":{{"items":[{rules}]}}}}'.encode()
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    client = FlashdutyClient(
+        "bench-key-0001", "http://fd.test", transport=transport, limiter=RateLimiter(0, 0)
+    )
+    for _ in range(500):
+        client.call(LIST, {"channel_id": 1})
+    runs = []
+    for _ in range(5):
+        started = time.process_time()
+        for _ in range(3000):
+            client.call(LIST, {"channel_id": 1})
+        runs.append((time.process_time() - started) / 3000 * 1e6)
+    return min(runs)
 
 
 if __name__ == "__main__":

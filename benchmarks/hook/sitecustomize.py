@@ -11,7 +11,7 @@ For every provider RPC one JSON line is appended to ``<dir>/rpc-<pid>.jsonl``::
     {"m": "Create", "wall": s, "cpu": s, "http": s, "wait": s, "n": requests, "rss_kb": peak}
 
 ``wall`` is the whole servicer method (deserialising the request, the provider, serialising the
-answer), ``http`` the time spent in HTTP round trips (``send_once``), ``wait`` the time spent
+answer), ``http`` the time spent in HTTP round trips (``PoolTransport``), ``wait`` the time spent
 waiting for the client-side rate limiter, ``cpu`` the thread's CPU time. The provider's own
 overhead per operation is ``wall - http - wait``.
 
@@ -95,21 +95,21 @@ def _install() -> None:
     # The HTTP round trip and the limiter wait, per thread. The client module is imported here
     # (it would be at the first RPC otherwise); bench.py measures start-up without this hook.
     import flashduty_pulumi
-    from flashduty_pulumi.client import client as client_module
     from flashduty_pulumi.client import limiter as limiter_module
+    from flashduty_pulumi.client import transport as transport_module
 
     write({"m": "_start", "pid": pid, "package": flashduty_pulumi.__file__})
-    real_send = client_module.send_once
+    real_send = transport_module.PoolTransport.handle_request
 
-    def timed_send(*args: Any, **kwargs: Any) -> Any:
+    def timed_send(self: Any, request: Any) -> Any:
         t0 = time.perf_counter()
         try:
-            return real_send(*args, **kwargs)
+            return real_send(self, request)
         finally:
             local.http = getattr(local, "http", 0.0) + time.perf_counter() - t0
             local.n = getattr(local, "n", 0) + 1
 
-    client_module.send_once = timed_send  # type: ignore[assignment]
+    transport_module.PoolTransport.handle_request = timed_send  # type: ignore[method-assign]
 
     real_acquire = limiter_module.RateLimiter.acquire
 

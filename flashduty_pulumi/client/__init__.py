@@ -1,4 +1,5 @@
-"""HTTP client for the Flashduty API: typed calls, typed errors, retries, rate limiting, redaction."""
+"""HTTP client for the Flashduty API: typed calls over a stack of httpx transports (refused-key gate,
+rate limiter, envelope), one retry loop with one deadline, typed errors, redaction."""
 
 from .client import FlashdutyClient
 from .config import DEFAULT_BASE_URL, ClientConfig
@@ -22,7 +23,7 @@ from .errors import (
 )
 from .limiter import RateLimiter, process_limiter, set_process_limiter
 from .redaction import RedactingFilter, redact, register_secret
-from .retry import RetryPolicy, parse_retry_after, should_retry
+from .retry import Deadline, RetryPolicy, parse_retry_after, should_retry
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -30,6 +31,7 @@ __all__ = [
     "ClientConfig",
     "ConfigurationError",
     "Conflict",
+    "Deadline",
     "FlashdutyClient",
     "FlashdutyError",
     "InvalidParameter",

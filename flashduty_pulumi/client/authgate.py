@@ -11,8 +11,10 @@ prints the same error 50 times. The gate:
   (``AccessDenied``) every further call to that endpoint, without sending anything. The error raised
   is the original one (same class, message, request_id), marked as not sent.
 
-One gate per ``FlashdutyClient``; the providers and look-ups share one client per key and base URL
-in a process, so that is one gate per key per process. Nothing is kept beyond the process.
+``AuthGateTransport`` is the gate as a layer of the client's transport stack, above the limiter (a
+request held back here takes no rate-limit slot). One gate per ``FlashdutyClient``; the providers
+and look-ups share one client per key and base URL in a process, so that is one gate per key per
+process. Nothing is kept beyond the process.
 """
 
 from __future__ import annotations
@@ -21,13 +23,19 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .errors import AccessDenied, FlashdutyError, TransportError, Unauthorized
+import httpx
+
+from .errors import AccessDenied, ConfigurationError, FlashdutyError, TransportError, Unauthorized
+from .transport import endpoint
 
 NOT_SENT = "not sent: an earlier call with this key was refused the same way"
 
 
-class AuthGate:
-    def __init__(self) -> None:
+class AuthGateTransport(httpx.BaseTransport):
+    """The gate as a transport over ``inner``, which must raise ``FlashdutyError`` for failures."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
         self._lock = threading.Lock()
         self._key_lock = threading.Lock()
         self._key_answered = False  # some request got an answer other than 401
@@ -45,8 +53,19 @@ class AuthGate:
         message = f"{known.message} ({NOT_SENT})" if known.message else NOT_SENT
         return type(known)(known.code, message, known.request_id, known.status, path=path)
 
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        path = endpoint(request)
+        with self._attempt(path):
+            try:
+                response = self._inner.handle_request(request)
+            except FlashdutyError as failure:
+                self._observe(path, failure)
+                raise
+            self._observe(path, None)
+            return response
+
     @contextmanager
-    def attempt(self, path: str) -> Iterator[None]:
+    def _attempt(self, path: str) -> Iterator[None]:
         """Around one request to ``path``: raises a remembered refusal instead of sending, and
         holds back concurrent first requests to an endpoint until it has answered once."""
         refused = self.refusal(path)
@@ -76,7 +95,7 @@ class AuthGate:
                 raise refused
             yield
 
-    def observe(self, path: str, failure: FlashdutyError | None) -> None:
+    def _observe(self, path: str, failure: FlashdutyError | None) -> None:
         """Record the outcome of a request to ``path`` (None: it succeeded)."""
         with self._lock:
             if isinstance(failure, Unauthorized):
@@ -84,6 +103,6 @@ class AuthGate:
             elif isinstance(failure, AccessDenied):
                 self._key_answered = True  # known key, missing permission
                 self._denied.setdefault(path, failure)
-            elif not isinstance(failure, TransportError):  # the server answered, and let us in
+            elif not isinstance(failure, (TransportError, ConfigurationError)):  # answered: let in
                 self._key_answered = True
                 self._answered.add(path)

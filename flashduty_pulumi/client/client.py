@@ -1,13 +1,19 @@
-"""``FlashdutyClient``: one typed method per endpoint, retries, rate limiting, redaction.
+"""``FlashdutyClient``: one typed method per endpoint over a stack of httpx transports.
+
+A call is a retry loop (``RetryPolicy.run``, one ``Deadline``) around one request sent down the
+layers, each one concern and each an ``httpx.BaseTransport``::
+
+    AuthGateTransport    a key refused once is not tried again (authgate.py)
+    LimiterTransport     50/s and 1,000/min per process, paused by a 429's Retry-After (limiter.py)
+    EnvelopeTransport    the envelope's data, or a typed FlashdutyError (envelope.py)
+    PoolTransport        the shared connection pool; the app key joins here (transport.py)
 
 Cheap to build and safe to share between threads (the Pulumi provider server runs up to four
-RPCs at once). It holds no connection itself: the process's shared pool for its base URL is looked
-up on each call. It refuses to be pickled, since it holds the app key.
+RPCs at once). It refuses to be pickled, since it holds the app key.
 """
 
 from __future__ import annotations
 
-import logging
 import random
 import threading
 import time
@@ -51,15 +57,15 @@ from ..models import (
     UpdateSilenceRuleRequest,
     UpsertRouteRequest,
 )
-from .authgate import AuthGate
+from .authgate import AuthGateTransport
 from .config import ClientConfig
-from .errors import ConfigurationError, FlashdutyError, RateLimited, ServerError, TransportError
-from .limiter import RateLimiter, process_limiter
+from .envelope import DATA, EnvelopeTransport
+from .errors import FlashdutyError
+from .limiter import LimiterTransport, RateLimiter
 from .redaction import install_log_filter
-from .retry import should_retry
-from .transport import USER_AGENT, Attempt, send_once, shared_http_client
+from .retry import Deadline
+from .transport import ENDPOINT, HEADERS, AppKey, PoolTransport, shared_http_client
 
-log = logging.getLogger("flashduty_pulumi.client")
 install_log_filter()
 
 M = TypeVar("M", bound=BaseModel)
@@ -71,8 +77,8 @@ class FlashdutyClient:
     """A synchronous Flashduty API client.
 
     ``app_key``/``base_url`` default to FLASHDUTY_APP_KEY / FLASHDUTY_BASE_URL (see ``ClientConfig``).
-    Test seams: ``transport`` (an httpx transport, e.g. ``httpx.MockTransport``; gives this client a
-    private pool), ``limiter``, ``clock``/``sleep``/``rand``/``wall_clock`` (retry timing).
+    Test seams: ``transport`` (an httpx transport, e.g. ``httpx.MockTransport``, under the layers in
+    place of the shared pool), ``limiter``, ``clock``/``sleep``/``rand``/``wall_clock`` (retry timing).
     """
 
     def __init__(
@@ -91,20 +97,18 @@ class FlashdutyClient:
         self.config = config if config is not None else ClientConfig.resolve(app_key, base_url)
         self._transport = transport
         self._private_http: httpx.Client | None = None
-        self._limiter = limiter
         self._clock = clock
         self._sleep = sleep
         self._rand = rand
-        self._wall_clock = wall_clock
         self._lock = threading.Lock()
-        self._gate = AuthGate()
-        self._request_count = 0
         self._retry_count = 0
+        self._pool = PoolTransport(self._http, AppKey(self.config.app_key))
+        self._layers = AuthGateTransport(LimiterTransport(EnvelopeTransport(self._pool, wall_clock), limiter))
 
     # ------------------------------------------------------------------------------ plumbing
 
     def __repr__(self) -> str:
-        return f"FlashdutyClient(base_url={self.config.base_url!r}, requests={self._request_count})"
+        return f"FlashdutyClient(base_url={self.config.base_url!r}, requests={self.request_count})"
 
     def __reduce__(self) -> NoReturn:
         raise TypeError(
@@ -115,11 +119,11 @@ class FlashdutyClient:
     @property
     def request_count(self) -> int:
         """HTTP requests sent by this client (every attempt, retries included)."""
-        return self._request_count
+        return self._pool.sent
 
     @property
     def retry_count(self) -> int:
-        """How many of those were retries."""
+        """How many attempts were retries."""
         return self._retry_count
 
     def close(self) -> None:
@@ -134,100 +138,50 @@ class FlashdutyClient:
             return shared_http_client(self.config.base_url)
         with self._lock:
             if self._private_http is None:
-                headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
-                self._private_http = httpx.Client(transport=self._transport, headers=headers)
+                self._private_http = httpx.Client(transport=self._transport, headers=HEADERS)
             return self._private_http
 
-    def _count(self, retry: bool) -> None:
-        with self._lock:
-            self._request_count += 1
-            if retry:
-                self._retry_count += 1
+    def deadline(self) -> Deadline:
+        """A new budget of the retry policy's length, to pass to several calls of one operation."""
+        return Deadline(self.config.retry.deadline, self._clock)
 
-    def call(self, path: str, body: RequestModel | Mapping[str, Any], *, idempotent: bool = True) -> Any:
+    def call(
+        self,
+        path: str,
+        body: RequestModel | Mapping[str, Any],
+        *,
+        idempotent: bool = True,
+        deadline: Deadline | None = None,
+        recover: Callable[[FlashdutyError], Any] | None = None,
+    ) -> Any:
         """POST ``body`` to ``path`` with retries; return the envelope's ``data`` (None if absent).
 
         ``idempotent=False`` (creates): after an ambiguous failure (5xx, timeout or dropped
-        connection after sending) the call is not repeated; the error has ``maybe_applied=True``.
+        connection after sending) the call is not repeated and the error has ``maybe_applied=True``;
+        unless ``recover`` is given: it is asked whether the failed attempt took effect, and returns
+        the ``data`` to answer with, or None when it did not (then the call is repeated).
+        ``deadline``: a budget shared with other calls (default: a new one for this call).
         """
         payload = body.to_body() if isinstance(body, RequestModel) else dict(body)
         cfg = self.config
-        attempt = Attempt(
-            url=cfg.base_url + path,
-            path=path,
-            app_key=cfg.app_key,
-            timeout=httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout),
-            wall_clock=self._wall_clock,
-        )
-        limiter = self._limiter if self._limiter is not None else process_limiter()
-        http = self._http()
-        started = self._clock()
-        ambiguous = False
-        number = 0
-        failures = 0  # attempts that failed other than by a rate limit
-        while True:
-            number += 1
-            with self._gate.attempt(path):  # a key refused before is not tried again
-                with limiter.slot():
-                    self._count(retry=number > 1)
-                    t0 = self._clock()
-                    try:
-                        data = send_once(http, attempt, payload)
-                    except ConfigurationError:
-                        raise
-                    except FlashdutyError as err:
-                        failure = err
-                    else:
-                        self._gate.observe(path, None)
-                        took = (self._clock() - t0) * 1000
-                        log.debug("POST %s ok in %.0f ms (attempt %d)", path, took, number)
-                        return data
-                self._gate.observe(path, failure)
-            retry = should_retry(failure, idempotent=idempotent)
-            this_ambiguous = isinstance(failure, ServerError) or (
-                isinstance(failure, TransportError) and failure.maybe_applied
+        timeout = httpx.Timeout(cfg.read_timeout, connect=cfg.connect_timeout)
+
+        def attempt(number: int) -> Any:
+            if number > 1:
+                with self._lock:
+                    self._retry_count += 1
+            request = self._http().build_request(
+                "POST", cfg.base_url + path, json=payload, timeout=timeout, extensions={ENDPOINT: path}
             )
-            ambiguous = ambiguous or this_ambiguous
-            failure.maybe_applied = ambiguous
-            failure.attempts = number
-            if not isinstance(failure, RateLimited):
-                failures += 1
-            delay = self._delay(failure, number, failures, started)
-            if delay is not None and isinstance(failure, RateLimited) and failure.retry_after:
-                # The account is over its limit: every request of this process waits, not only this one.
-                limiter.pause(delay)
-            if not retry or delay is None:
-                log.debug("POST %s failed for good: %r", path, failure)
-                raise failure
-            self._note_retry(path, failure, number, delay)
-            self._sleep(delay)
+            return self._layers.handle_request(request).extensions[DATA]
 
-    def _delay(self, err: FlashdutyError, number: int, failures: int, started: float) -> float | None:
-        """Seconds to wait before attempt ``number + 1``, or None to give up. ``failures``: the
-        attempts so far that failed other than by a rate limit (429s are bounded by the deadline)."""
-        policy = self.config.retry
-        if failures > policy.max_retries or policy.max_retries == 0:  # 0: never retry, not even a 429
-            return None
-        if err.retry_after is not None:
-            if err.retry_after > policy.max_retry_after:
-                return None
-            delay = err.retry_after
-        else:
-            delay = policy.backoff(number - 1, self._rand)
-        if self._clock() - started + delay > policy.deadline:
-            return None
-        return delay
-
-    def _note_retry(self, path: str, err: FlashdutyError, number: int, delay: float) -> None:
-        log.info(
-            "POST %s: %s (code %s, HTTP %s, request_id %s); retry %d in %.2f s",
-            path,
-            type(err).__name__,
-            err.code or "-",
-            err.status,
-            err.request_id or "-",
-            number,
-            delay,
+        return cfg.retry.run(
+            attempt,
+            idempotent=idempotent,
+            deadline=deadline or self.deadline(),
+            sleep=self._sleep,
+            rand=self._rand,
+            recover=recover,
         )
 
     @staticmethod

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
+import httpx
+
 from .errors import ConfigurationError
 from .redaction import register_secret
 from .retry import RetryPolicy
@@ -93,7 +95,11 @@ class ClientConfig:
 def normalise_base_url(url: str) -> str:
     """``https://host[/prefix]`` without a trailing slash; rejects anything else."""
     url = url.strip().rstrip("/")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        httpx.URL(url)  # what the requests are built from must parse too
+    except (ValueError, httpx.InvalidURL):
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigurationError(
             f"base URL {url!r} must look like https://api.flashcat.cloud (check flashduty:baseUrl / "

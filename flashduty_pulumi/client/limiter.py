@@ -7,8 +7,9 @@ request is admitted only if fewer than ``limit`` requests occupy the window. Tha
 server never sees more than ``limit`` arrivals in any window, whatever the latency (a plain
 client-side sliding window does not: a slow first burst arrives late and overlaps the next one).
 
-Use ``with limiter.slot(): send()`` (or ``acquire()`` / ``release()``). Thread-safe; one limiter
-is shared by every client in the process (``process_limiter()``). ``clock``/``sleep`` are
+The client uses it as ``LimiterTransport``, a layer that holds a slot from sending a request until
+its whole answer is read; elsewhere ``with limiter.slot(): send()``. Thread-safe; one limiter is
+shared by every client in the process (``process_limiter()``). ``clock``/``sleep`` are
 injectable for tests. Environment: ``FLASHDUTY_RATE_LIMIT_PER_SECOND`` /
 ``FLASHDUTY_RATE_LIMIT_PER_MINUTE`` (0 disables that window).
 """
@@ -22,7 +23,10 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+import httpx
+
 from .config import env_int
+from .errors import RateLimited
 
 DEFAULT_PER_SECOND = 50
 DEFAULT_PER_MINUTE = 1000
@@ -72,6 +76,7 @@ class RateLimiter:
         self.per_minute = per_minute
         spec = windows if windows is not None else ((1.0, per_second), (60.0, per_minute))
         self._windows = [_Window(length, limit) for length, limit in spec if limit > 0]
+        self._longest = max((w.length for w in self._windows), default=0.0)
         self._clock = clock
         self._sleep = sleep
         self._cond = threading.Condition()
@@ -87,8 +92,10 @@ class RateLimiter:
 
     def pause(self, seconds: float) -> None:
         """Admit nothing for ``seconds`` (the server answered 429 with Retry-After: the account is over
-        its limit, so every request of the process waits, instead of each finding out by itself)."""
-        if not self._windows:  # a disabled limiter paces nothing
+        its limit, so every request of the process waits, instead of each finding out by itself).
+        A pause longer than the longest window is ignored: by then every window has emptied, so such
+        a Retry-After is not about pacing."""
+        if not self._windows or seconds > self._longest:  # a disabled limiter paces nothing
             return
         with self._cond:
             self._paused_until = max(self._paused_until, self._clock() + seconds)
@@ -132,6 +139,28 @@ class RateLimiter:
             yield waited
         finally:
             self.release()
+
+
+class LimiterTransport(httpx.BaseTransport):
+    """The layer that paces requests: a slot from sending until the answer is read, and a pause of
+    the whole process when the server answers 429 with Retry-After. ``limiter`` None: the
+    process's, looked up per request (so ``set_process_limiter`` reaches clients built before)."""
+
+    def __init__(self, inner: httpx.BaseTransport, limiter: RateLimiter | None = None) -> None:
+        self._inner = inner
+        self._limiter = limiter
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        limiter = self._limiter if self._limiter is not None else process_limiter()
+        with limiter.slot():
+            try:
+                response = self._inner.handle_request(request)
+                response.read()
+                return response
+            except RateLimited as err:
+                if err.retry_after:
+                    limiter.pause(err.retry_after)
+                raise
 
 
 def limiter_from_env(environ: Mapping[str, str] | None = None) -> RateLimiter:

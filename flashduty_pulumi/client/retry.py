@@ -8,17 +8,44 @@ What is retried:
 - server errors (5xx, ``InternalError``, ``ServiceUnavailable``) and failures after the request
   was sent (read timeout, dropped connection): only for *idempotent* calls. A create is not
   idempotent: retrying it after an ambiguous failure could create the rule twice, so the error
-  is raised with ``maybe_applied=True`` and the caller looks the rule up (by channel and name).
+  is raised with ``maybe_applied=True`` and the caller looks the rule up (by channel and name),
+  unless it gave ``run`` a ``recover`` that does so: then the create is repeated only when
+  ``recover`` found that the failed attempts made nothing.
+
+``RetryPolicy.run`` is the one retry loop; a ``Deadline`` bounds it (and, when a caller passes the
+same one to several calls, all of them together).
 """
 
 from __future__ import annotations
 
 import email.utils
+import logging
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .errors import FlashdutyError, RateLimited, ServerError, TransportError
+
+log = logging.getLogger("flashduty_pulumi.client")
+T = TypeVar("T")
+
+
+class Deadline:
+    """A time budget that starts when it is made."""
+
+    def __init__(self, seconds: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self._clock = clock
+        self._started = clock()
+
+    def remaining(self) -> float:
+        return self.seconds - (self._clock() - self._started)
+
+    def allows(self, wait: float) -> bool:
+        """Whether waiting ``wait`` more seconds still ends within the budget."""
+        return wait <= self.remaining()
 
 
 @dataclass(frozen=True)
@@ -38,6 +65,78 @@ class RetryPolicy:
         """Full jitter: uniform in [0, min(cap, base * 2**n)], n = 0 for the first retry."""
         ceiling = min(self.max_delay, self.base_delay * (2.0 ** min(retry_number, 32)))
         return rand() * ceiling
+
+    def delay(
+        self, err: FlashdutyError, number: int, failures: int, deadline: Deadline, rand: Callable[[], float]
+    ) -> float | None:
+        """Seconds to wait before attempt ``number + 1``, or None to give up. ``failures``: the
+        attempts so far that failed other than by a rate limit (429s are bounded by the deadline)."""
+        if failures > self.max_retries or self.max_retries == 0:  # 0: never retry, not even a 429
+            return None
+        if err.retry_after is not None:
+            if err.retry_after > self.max_retry_after:
+                return None
+            wait = err.retry_after
+        else:
+            wait = self.backoff(number - 1, rand)
+        return wait if deadline.allows(wait) else None
+
+    def run(
+        self,
+        attempt: Callable[[int], T],
+        *,
+        idempotent: bool,
+        deadline: Deadline,
+        sleep: Callable[[float], None] = time.sleep,
+        rand: Callable[[], float],
+        recover: Callable[[FlashdutyError], T | None] | None = None,
+    ) -> T:
+        """``attempt(n)`` for n = 1, 2, ... until it returns, or raise its last error.
+
+        ``recover`` (for calls that are not idempotent) is asked after an ambiguous failure whether
+        the request took effect after all: it returns the result if so, None if not (then the call
+        may be repeated), or raises.
+        """
+        ambiguous = False
+        failures = 0
+        number = 0
+        while True:
+            number += 1
+            try:
+                return attempt(number)
+            except FlashdutyError as err:
+                failure = err
+            ambiguous = ambiguous or _ambiguous(failure)
+            checked = False
+            if ambiguous and recover is not None and not idempotent:
+                found = recover(failure)
+                if found is not None:
+                    return found
+                ambiguous, checked = False, True  # the failed attempts made nothing: safe to repeat
+            failure.maybe_applied = ambiguous
+            failure.attempts = number
+            if not isinstance(failure, RateLimited):
+                failures += 1
+            wait = self.delay(failure, number, failures, deadline, rand)
+            if wait is None or not should_retry(failure, idempotent=idempotent or checked):
+                log.debug("POST %s failed for good: %r", failure.path, failure)
+                raise failure
+            log.info(
+                "POST %s: %s (code %s, HTTP %s, request_id %s); retry %d in %.2f s",
+                failure.path,
+                type(failure).__name__,
+                failure.code or "-",
+                failure.status,
+                failure.request_id or "-",
+                number,
+                wait,
+            )
+            sleep(wait)
+
+
+def _ambiguous(err: FlashdutyError) -> bool:
+    """The failed request may have taken effect."""
+    return isinstance(err, ServerError) or (isinstance(err, TransportError) and err.maybe_applied)
 
 
 def should_retry(err: FlashdutyError, *, idempotent: bool) -> bool:

@@ -281,6 +281,25 @@ def test_create_is_not_repeated_when_it_may_have_been_applied(
     assert len(client.escalation_rules_named(PAYMENTS, req.rule_name)) == 1
 
 
+def test_recover_finds_the_rule_an_ambiguous_create_made_and_nothing_is_made_twice(
+    emu: EmulatorProcess, client: FlashdutyClient
+) -> None:
+    emu.add_fault(drop_connection=True, after_apply=True, count=1, path="/channel/silence/rule/create")
+    deadline = client.deadline()  # one budget for the create and its look-up
+
+    def recover(err: Any) -> Any:
+        data = client.call("/channel/silence/rule/list", {"channel_id": PAYMENTS}, deadline=deadline)
+        found = [r for r in data["items"] if r["rule_name"] == "Maintenance"]
+        return {"rule_id": found[0]["rule_id"]} if found else None
+
+    body = CreateSilenceRuleRequest.model_validate(silence_body())
+    data = client.call(
+        "/channel/silence/rule/create", body, idempotent=False, deadline=deadline, recover=recover
+    )
+    assert [r.rule_id for r in client.silence_rules_named(PAYMENTS, "Maintenance")] == [data["rule_id"]]
+    assert len([e for e in emu.writes() if e["path"].endswith("/create")]) == 1
+
+
 def test_create_503_after_apply_is_reported_not_retried(
     emu: EmulatorProcess, client: FlashdutyClient
 ) -> None:
