@@ -20,13 +20,6 @@ from flashduty_pulumi.emulator.testing import EmulatorProcess
 pytestmark = pytest.mark.e2e
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def pulumi_cli() -> Path:
     """Obtain the CLI once, up front: a missing CLI errors every e2e test (never a skip)."""
