@@ -21,18 +21,16 @@ import signal
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from console import CHECKOUT_ID, PAYMENTS_ID, SHARED_INTEGRATION_ID, ApiError, Console
+from console import CHECKOUT_ID, PAYMENTS_ID, SHARED_INTEGRATION_ID, Console
 from pulumi_cli import Result, Stack
 from support.processes import command_line, descendants, kill_tree
 
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 
-T = TypeVar("T")
 CHANNELS = (PAYMENTS_ID, CHECKOUT_ID)
 DANA = seed.BIG_MEMBER_ID  # 2**53 + 1: must stay exact through the engine
 PRESET = seed.PRESET_TEMPLATE_ID
@@ -147,9 +145,9 @@ class Converged:
     def live(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for channel in CHANNELS:
-            for item in patiently(self.console.escalation_rules, channel):
+            for item in self.console.escalation_rules(channel):
                 out[item["rule_id"]] = {**item, "kind": "escalation"}
-            for item in patiently(self.console.silence_rules, channel):
+            for item in self.console.silence_rules(channel):
                 out[item["rule_id"]] = {**item, "kind": "silence"}
         return out
 
@@ -186,7 +184,7 @@ class Converged:
             assert int(outs.get("channel_id")) == live[rule_id]["channel_id"], rule_id
         routes = [r for r in resources if r.get("type", "").endswith(":RoutingRule")]
         assert [r["id"] for r in routes] == [str(SHARED_INTEGRATION_ID)]
-        route = patiently(self.console.route, SHARED_INTEGRATION_ID)
+        route = self.console.route(SHARED_INTEGRATION_ID)
         assert route is not None and [c["channel_ids"] for c in route["cases"]] == [
             [PAYMENTS_ID],
             [CHECKOUT_ID],
@@ -214,19 +212,6 @@ class Converged:
                 f"a webhook token leaked into `pulumi {' '.join(result.args)}`"
             )
         return result
-
-
-def patiently(read: Callable[[int], T], channel: int) -> T:
-    """A console read that waits out the key's rate limit: the run just before may have used up
-    this second's 50 requests, and the oracle must not fail for that."""
-    for _ in range(20):
-        try:
-            return read(channel)
-        except ApiError as exc:
-            if exc.code != "RequestTooFrequently":
-                raise
-            time.sleep(0.5)
-    return read(channel)
 
 
 def last(emu: EmulatorProcess) -> int:
