@@ -26,6 +26,19 @@ def pulumi_cli() -> Path:
     return pulumi_bin_dir()
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium through playwright, one per test module (the graph tests draw pages in it)."""
+    from playwright.sync_api import sync_playwright
+
+    from flashduty_pulumi.graph.browser import chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path())
+        yield b
+        b.close()
+
+
 @pytest.fixture(scope="session")
 def console(emulator: EmulatorProcess) -> Iterator[Console]:
     c = Console(emulator.base_url, emulator.app_key)
