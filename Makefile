@@ -1,11 +1,15 @@
 # The two commands that do all set-up on a fresh machine: `make demo` and `make test`.
-.PHONY: demo test matrix dist setup pulumi-cli emulator lint bench clean
+# The inner loop while editing: `make unit` (the socket-free unit tier, a few seconds).
+.PHONY: demo test unit matrix dist setup pulumi-cli emulator lint bench clean
 
 demo:        ## the quickstart stack against the built-in emulator (up, outputs, preview: no changes)
 	bash scripts/demo.sh
 
 test:        ## set-up, then ruff, mypy, every test tier, then the matrix (oldest SDK, Python 3.10-3.13)
 	bash scripts/test.sh
+
+unit:        ## the unit tier only (tests/unit: no sockets, no emulator, no CLI), in a few seconds
+	bash scripts/bootstrap.sh >/dev/null && .venv/bin/python -m pytest -p no:cacheprovider -q -m unit tests/unit
 
 matrix:      ## only the matrix runs (scripts/matrix.sh); `make matrix JOBS=py3.13` for one
 	bash scripts/matrix.sh $(JOBS)

@@ -53,7 +53,7 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(REPO / "tests" / "e2e"), str(REPO / "tests" / "provider")]
+sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "e2e"), str(REPO / "tests" / "provider")]
 
 from harness import ManagedResource, ProviderProcess  # noqa: E402
 from pulumi_cli import Stack  # noqa: E402

@@ -6,8 +6,8 @@ Bodies reaching these handlers already match the spec's request schema and the p
 the "empty" responses) or raise ApiError. Stored rules are kept in their response shape, so what a
 client reads back is exactly what the server decided, defaults included.
 
-The open questions of flashduty-api.md §6 that concern stored state are decided here, each at the
-one place marked `# Open question N`; server.py's docstring lists them all.
+Where the API's behaviour with stored state is unknown, the reading chosen is made here, each at
+the one place marked `# Decision N`; server.py's docstring (DECISIONS) lists them all.
 """
 
 from __future__ import annotations
@@ -43,8 +43,9 @@ from flashduty_pulumi.emulator.shapes import (
 )
 from flashduty_pulumi.emulator.store import Store, now
 
-# Server defaults for omitted optional fields. Layer values per [legacy]/[tf] and the UI (ref §4.5);
-# the rest are Go zero values, which is what an omitted field becomes on the real server.
+# Server defaults for omitted optional fields. The layer values are the ones the vendor's API text,
+# its Terraform provider and its console all use; the rest are Go zero values, which is what an
+# omitted field becomes on the real server.
 LAYER_DEFAULTS: dict[str, Any] = {
     "max_times": 2,
     "notify_step": 10,
@@ -53,14 +54,14 @@ LAYER_DEFAULTS: dict[str, Any] = {
 }
 ESCALATION_DEFAULTS: dict[str, Any] = {"priority": 0, "aggr_window": 0, "description": ""}
 SILENCE_DEFAULTS: dict[str, Any] = {"priority": 0, "description": "", "is_directly_discard": False}
-NO_INCIDENT = "000000000000000000000000"  # S1 example: from_incident_id when not made from an incident
+NO_INCIDENT = "000000000000000000000000"  # the spec's example: from_incident_id of a rule made by hand
 
 
 def _target(target: Body) -> dict[str, Any]:
     out = pick(target, ("person_ids", "team_ids", "schedule_to_role_ids", "emails"))
     if "by" in target:
         out["by"] = pick(target["by"], ("follow_preference", "critical", "warning", "info"))
-    # S1's EscalateRuleItem example shows `"webhooks": null` when unused: the field has no
+    # The spec's EscalateRuleItem example shows `"webhooks": null` when unused: the field has no
     # omitempty, so a client must accept null here.
     out["webhooks"] = (
         [{"type": w["type"], "settings": dict(w["settings"])} for w in target["webhooks"]]
@@ -86,7 +87,7 @@ def _escalation(store: Store, body: Body, identity: Mapping[str, Any]) -> dict[s
     """The stored rule for a create/update body. `identity` carries what the body cannot change."""
     check_template(store, body["template_id"])
     check_layers(store, body["layers"])
-    # Open question 2 (flashduty-api.md §6): update is a FULL REPLACEMENT: every optional field
+    # Decision 2: update is a FULL REPLACEMENT: every optional field
     # omitted from the body falls back to its default (description "", priority 0, aggr_window 0,
     # time_filters [], filters [], layer defaults), exactly as on create. A client sending a partial
     # update loses fields, and sees it on the next read.
@@ -119,7 +120,7 @@ def escalation_create(store: Store, body: Body) -> Data:
 
 def escalation_update(store: Store, body: Body) -> Data:
     old = find_rule(store, "escalation_rules", body)
-    # Open question 3 (flashduty-api.md §6): update keeps rule_id, status (a disabled rule stays
+    # Decision 3: update keeps rule_id, status (a disabled rule stays
     # disabled and may be updated), created_at and creation order; priority is whatever the body
     # says (default 0), so the rule's place in the list can change.
     keep = {k: old[k] for k in ("status", "rule_id", "created_at", "_seq")}
@@ -142,8 +143,8 @@ def escalation_list(store: Store, body: Body) -> Data:
 
 
 def _silence(store: Store, body: Body, identity: Mapping[str, Any]) -> dict[str, Any]:
-    # Open question 2 (flashduty-api.md §6): full replacement, as for escalation rules. Fields the
-    # spec does not define (e.g. [cli]'s is_auto_delete) are ignored, as the real server's structs do.
+    # Decision 2: full replacement, as for escalation rules. Fields the spec does not define (the
+    # vendor CLI sends is_auto_delete) are ignored, as the real server's structs do.
     once = body.get("time_filter")
     return {
         "account_id": store.state["account"]["account_id"],
@@ -151,9 +152,9 @@ def _silence(store: Store, body: Body, identity: Mapping[str, Any]) -> dict[str,
         **{name: body.get(name, default) for name, default in SILENCE_DEFAULTS.items()},
         "rule_name": body["rule_name"],
         "time_filters": time_windows(body.get("time_filters")),
-        # Open question 10 (flashduty-api.md §6): a recurring rule lists `time_filter: null` (Go's
-        # nil pointer), not zeros. A client that takes SilenceRuleItem's `required` literally and
-        # expects an object breaks here, loudly; a one-off rule lists `time_filters: []` (S1 example).
+        # Decision 10: a recurring rule lists `time_filter: null` (Go's nil pointer), not zeros. A
+        # client that takes SilenceRuleItem's `required` literally and expects an object breaks
+        # here, loudly; a one-off rule lists `time_filters: []` (as the spec's example does).
         "time_filter": {"start_time": once["start_time"], "end_time": once["end_time"]} if once else None,
         "filters": filter_groups(body["filters"]),
         "updated_by": store.state["owner_id"],
@@ -206,7 +207,7 @@ def silence_create(store: Store, body: Body) -> Data:
 
 def silence_update(store: Store, body: Body) -> Data:
     old = find_rule(store, "silence_rules", body)
-    # Open question 3: as for escalation rules; from_incident_id is not part of update and is kept.
+    # Decision 3: as for escalation rules; from_incident_id is not part of update and is kept.
     keep = {k: old[k] for k in ("status", "rule_id", "created_at", "from_incident_id", "_seq")}
     store.collection("silence_rules")[old["rule_id"]] = _silence(store, body, keep)
     return None

@@ -35,7 +35,7 @@ def channel_list(store: Store, body: Body) -> Data:
         items = [c for c in items if c["team_id"] in mine or mine & set(c.get("managing_team_ids", []))]
     if body.get("is_my_starred"):
         items = []  # nothing is starred in the emulator
-    if body.get("channel_name") is not None:  # exact match, takes priority over query (S1)
+    if body.get("channel_name") is not None:  # exact match, takes priority over query (the spec)
         items = [c for c in items if c["channel_name"] == body["channel_name"]]
     else:
         items = [c for c in items if matches_query(body.get("query"), c["channel_name"], c["description"])]
@@ -53,7 +53,7 @@ def channel_info(store: Store, body: Body) -> Data:
 def template_list(store: Store, body: Body) -> Data:
     # The built-in preset is addressed by its well-known ID and is not listed (it is not stored).
     items = [t for t in store.collection("templates").values() if t["status"] != "deleted"]
-    if body.get("is_my_team"):  # S1: when true, team_ids is ignored
+    if body.get("is_my_team"):  # the spec: when true, team_ids is ignored
         mine = _my_team_ids(store)
         items = [t for t in items if t["team_id"] in mine]
     elif body.get("team_ids"):

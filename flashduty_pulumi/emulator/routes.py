@@ -11,7 +11,7 @@ from flashduty_pulumi.emulator.store import Store, now
 
 def _integration(store: Store, integration_id: int, field: str = "integration_id") -> dict[str, Any]:
     integration = store.get("integrations", integration_id)
-    # Open question 5 (flashduty-api.md §6): an integration that does not exist is ResourceNotFound,
+    # Decision 5: an integration that does not exist is ResourceNotFound,
     # and a dedicated (per-channel) one is InvalidParameter, for info/list as for upsert. Only an
     # existing shared integration without a rule reads as null (info) or is left out (list). A typo
     # in an integration ID therefore fails instead of looking like "no rule yet".
@@ -30,7 +30,7 @@ def _case(case: Body) -> dict[str, Any]:
     mode = case.get("routing_mode") or "standard"
     out: dict[str, Any] = {
         "if": conditions(case["if"]),
-        # S1's RouteItem example shows `"channel_ids": null` for a name_mapping case.
+        # The spec's RouteItem example shows `"channel_ids": null` for a name_mapping case.
         "channel_ids": list(case["channel_ids"]) if case.get("channel_ids") else None,
         "fallthrough": case.get("fallthrough", False),  # absent reads as Go's false
         "routing_mode": mode,
@@ -49,7 +49,7 @@ def route_upsert(store: Store, body: Body) -> Data:
         check_channels(store, body["default"].get("channel_ids") or (), "default.channel_ids")
     existing = store.get("routes", integration_id)
     sent = body.get("version") or 0
-    # Open question 1 (flashduty-api.md §6): optimistic concurrency on a version the client read.
+    # Decision 1: optimistic concurrency on a version the client read.
     # - No rule yet: version omitted or 0 creates it (version 1); any other version is stale.
     # - Rule exists: the current version updates it; a different non-zero one is stale and gives
     #   400 InvalidParameter naming `version` (the spec documents no dedicated code). Omitted or 0
@@ -71,7 +71,7 @@ def route_upsert(store: Store, body: Body) -> Data:
         route["sections"] = [{"name": s["name"], "position": s["position"]} for s in body["sections"]]
     if body.get("default") is not None:
         route["default"] = {"channel_ids": list(body["default"].get("channel_ids") or [])}
-    # Open question 12 (flashduty-api.md §6): routes cannot be disabled or deleted through the API
+    # Decision 12: routes cannot be disabled or deleted through the API
     # (no such paths exist, they answer RouteNotFound), so status is always "enabled". Every upsert
     # replaces cases/sections/default entirely.
     route.update(
@@ -89,7 +89,7 @@ def route_upsert(store: Store, body: Body) -> Data:
 def route_info(store: Store, body: Body) -> Data:
     _integration(store, body["integration_id"])
     route = store.get("routes", body["integration_id"])
-    return dict(route) if route else None  # S1: data is null when no rule is configured
+    return dict(route) if route else None  # the spec: data is null when no rule is configured
 
 
 def route_list(store: Store, body: Body) -> Data:

@@ -1,9 +1,9 @@
 """Cross-field rules the spec states only in prose, checked after the JSON Schema passes.
 
-Each rule cites where it is stated: a schema's `description` in on-call.openapi.en.json (S1), the
-`x-mint` usage notes, or a section of shared/reference/flashduty-api.md ("ref §x"). Where the
-sources are silent or disagree, the open question of ref §6 is named and the strict reading chosen:
-a careless client should fail here loudly rather than succeed against the emulator and fail later.
+Each rule quotes the sentence it enforces: a schema's `description` in the spec or its `x-mint`
+usage notes. Where the spec is silent or the vendor's texts disagree, the strict reading is chosen
+and marked `# Decision N` (the list is server.py's DECISIONS): a careless client should fail here
+loudly rather than succeed against the emulator and fail later.
 
 These rules need no stored state; references to stored objects (channels, templates, members,
 versions) are checked by the endpoint handlers in api.py.
@@ -43,10 +43,10 @@ def _given(value: object) -> bool:
 
 
 def _route_cases_or_default(body: Body) -> Iterator[SpecError]:
-    # S1 UpsertRouteRequest.description: "At least one of `cases` or `default` must be provided."
+    # The spec, UpsertRouteRequest.description: "At least one of `cases` or `default` must be provided."
     if not _given(body.get("cases")) and body.get("default") is None:
         yield _err("cases", "at least one of cases or default must be provided", "cases-or-default")
-    # ref §4.3: [legacy] requires channel_ids inside default; an empty default would drop alerts.
+    # A default must name channels too: an empty default would route alerts nowhere and drop them.
     default = body.get("default")
     if isinstance(default, Mapping) and not _given(default.get("channel_ids")):
         yield _err(
@@ -59,7 +59,7 @@ def _route_case_modes(body: Body) -> Iterator[SpecError]:
         mode = case.get("routing_mode") or "standard"
         where = f"cases[{i}]"
         if mode == "standard":
-            # S1 RouteCase.channel_ids: "Required when `routing_mode` is `standard` (or empty)."
+            # The spec, RouteCase.channel_ids: "Required when `routing_mode` is `standard` (or empty)."
             if not _given(case.get("channel_ids")):
                 yield _err(
                     f"{where}.channel_ids", "is required when routing_mode is standard", "standard-channels"
@@ -71,7 +71,7 @@ def _route_case_modes(body: Body) -> Iterator[SpecError]:
                     "standard-no-label",
                 )
             continue
-        # S1 RouteCase.name_mapping_label: "Required when `routing_mode` is `name_mapping`."
+        # The spec, RouteCase.name_mapping_label: "Required when `routing_mode` is `name_mapping`."
         label = case.get("name_mapping_label")
         if not label:
             yield _err(
@@ -79,9 +79,9 @@ def _route_case_modes(body: Body) -> Iterator[SpecError]:
                 "is required when routing_mode is name_mapping",
                 "name-mapping-label",
             )
-        # Open question 6 (flashduty-api.md §6): the label must be written `labels.<name>` (the form
-        # of every S1 and [tf] example; [cli]'s bare `team` is rejected), and channel_ids must be
-        # empty ([legacy] says it must not be set). Strict, so a client never relies on either
+        # Decision 6: the label must be written `labels.<name>` (the form of every example the spec
+        # and the vendor's Terraform provider give; a bare `team` is rejected), and channel_ids must
+        # be empty (the mapping picks the channel). Strict, so a client never relies on either
         # being silently ignored.
         elif not label.startswith("labels.") or label == "labels.":
             yield _err(
@@ -101,7 +101,7 @@ def _route_sections(body: Body) -> Iterator[SpecError]:
     n_cases = len(body.get("cases") or ())
     seen: set[str] = set()
     for i, section in enumerate(body.get("sections") or ()):
-        # S1 RouteSection.position: "Must be between 0 and the length of `cases`." ([cli]: else 400)
+        # The spec, RouteSection.position: "Must be between 0 and the length of `cases`." (else 400)
         position = section.get("position")
         if isinstance(position, int) and not 0 <= position <= n_cases:
             yield _err(
@@ -109,7 +109,7 @@ def _route_sections(body: Body) -> Iterator[SpecError]:
                 f"must be between 0 and {n_cases} (the number of cases)",
                 "section-position",
             )
-        # S1 RouteSection.name: "Must be unique within the rule."
+        # The spec, RouteSection.name: "Must be unique within the rule."
         name = section.get("name")
         if name in seen:
             yield _err(f"sections[{i}].name", f"duplicates the section name {name!r}", "section-name-unique")
@@ -117,7 +117,7 @@ def _route_sections(body: Body) -> Iterator[SpecError]:
 
 
 def _route_info_id(body: Body) -> Iterator[SpecError]:
-    # S1 RouteInfoRequest.integration_id: "Must be greater than 0."
+    # The spec, RouteInfoRequest.integration_id: "Must be greater than 0."
     if isinstance(body.get("integration_id"), int) and body["integration_id"] <= 0:
         yield _err("integration_id", "must be greater than 0", "integration-id-positive")
 
@@ -131,7 +131,7 @@ def _time_filters(items: Sequence[Mapping[str, Any]] | None, where: str) -> Iter
     for i, tf in enumerate(items or ()):
         at = f"{where}[{i}]"
         start, end = tf.get("start"), tf.get("end")
-        # S1 TimeFilter: "`start`/`end` use 24-hour `HH:MM` format"; [legacy] requires both (ref §4.4).
+        # The spec, TimeFilter: "`start`/`end` use 24-hour `HH:MM` format"; both are required.
         for name, value in (("start", start), ("end", end)):
             if value is None:
                 yield _err(f"{at}.{name}", "is required (HH:MM)", "time-filter-required")
@@ -139,8 +139,8 @@ def _time_filters(items: Sequence[Mapping[str, Any]] | None, where: str) -> Iter
                 yield _err(
                     f"{at}.{name}", "must be a 24-hour time HH:MM (00:00 to 23:59)", "time-filter-format"
                 )
-        # Open question 8 (flashduty-api.md §6): windows crossing midnight (22:00-06:00) are rejected;
-        # start must be before end as [legacy] states. A client splits such a window in two. Strict,
+        # Decision 8: windows crossing midnight (22:00-06:00) are rejected; start must be before end,
+        # as the older API text states. A client splits such a window in two. Strict,
         # because a server that silently read it as empty would never match.
         if (
             isinstance(start, str)
@@ -154,14 +154,14 @@ def _time_filters(items: Sequence[Mapping[str, Any]] | None, where: str) -> Iter
                 f"must be later than start ({start}); split windows that cross midnight",
                 "time-filter-order",
             )
-        # S1 TimeFilter.repeat: "0=Sunday ... 6=Saturday".
+        # The spec, TimeFilter.repeat: "0=Sunday ... 6=Saturday".
         for j, day in enumerate(tf.get("repeat") or ()):
             if not 0 <= day <= 6:
                 yield _err(
                     f"{at}.repeat[{j}]", "must be a weekday 0 (Sunday) to 6 (Saturday)", "time-filter-weekday"
                 )
-        # Open question 8 (flashduty-api.md §6): weekday mode (`repeat`) and calendar mode
-        # (`cal_id`/`is_off`) in one entry are rejected, as [legacy] calls them mutually exclusive;
+        # Decision 8: weekday mode (`repeat`) and calendar mode (`cal_id`/`is_off`) in one entry are
+        # rejected, as the older API text calls them mutually exclusive;
         # `is_off` without a calendar means nothing and is rejected too.
         if _given(tf.get("repeat")) and tf.get("cal_id"):
             yield _err(
@@ -177,7 +177,7 @@ def _time_filters(items: Sequence[Mapping[str, Any]] | None, where: str) -> Iter
 
 def _no_empty_groups(filters: Sequence[Sequence[Any]] | None, where: str) -> Iterator[SpecError]:
     # An empty AND group matches every alert: for silence rules that defeats "filters must be
-    # non-empty" (S1 CreateSilenceRuleRequest.description), so it is rejected as well.
+    # non-empty" (the spec, CreateSilenceRuleRequest.description), so it is rejected as well.
     for i, group in enumerate(filters or ()):
         if not group:
             yield _err(f"{where}[{i}]", "must contain at least one condition", "filter-group-non-empty")
@@ -188,13 +188,13 @@ def _no_empty_groups(filters: Sequence[Sequence[Any]] | None, where: str) -> Ite
 # ---------------------------------------------------------------------------------------------------
 
 _RECIPIENTS = ("person_ids", "team_ids", "schedule_to_role_ids", "emails")
-# Open question 9 (flashduty-api.md §6): the accepted `by` values are exactly the documented ones:
-# email, sms, voice, push, and an IM app bound to an IM integration written `<app>_app:<id>` ([legacy]).
-# A bare `feishu` (an S1 example) is rejected: it does not say which IM integration to use.
+# Decision 9: the accepted `by` values are exactly the documented ones: email, sms, voice, push,
+# and an IM app bound to an IM integration, written `<app>_app:<id>`. A bare `feishu` (one of the
+# spec's examples) is rejected: it does not say which IM integration to use.
 _BY_PLAIN = frozenset({"email", "sms", "voice", "push"})
 _BY_APP = re.compile(r"(feishu|dingtalk|wecom|teams)_app:[0-9]+")
-# Open question 9: webhook types are the [legacy] list plus S1's `slack`, `teams`, `custom`. Settings
-# are checked for the types whose settings [legacy] documents (ref §4.5); the rest are free objects.
+# Decision 9: webhook types are the older API text's list plus the spec's `slack`, `teams`, `custom`.
+# Settings are checked for the types whose settings that text documents; the rest are free objects.
 # A bot's `alias` is not required: today's spec has free-form settings; only an older API text
 # asked for it. The `token` stays required: a bot cannot be reached without it.
 _APP_WEBHOOKS = frozenset({"feishu_app", "wecom_app", "dingtalk_app", "slack_app", "teams_app"})
@@ -204,7 +204,7 @@ _BOT_EXTRA = {"telegram": ("chat_ids",), "zoom": ("verify_token",)}
 
 
 def _target(target: Mapping[str, Any], at: str) -> Iterator[SpecError]:
-    # S1 EscalateTarget.description: "At least one of person_ids, team_ids, schedule_to_role_ids,
+    # The spec, EscalateTarget.description: "At least one of person_ids, team_ids, schedule_to_role_ids,
     # or emails must be set, together with either by or webhooks."
     if not any(_given(target.get(name)) for name in _RECIPIENTS):
         yield _err(
@@ -250,8 +250,8 @@ def _target(target: Mapping[str, Any], at: str) -> Iterator[SpecError]:
                     f"is required for webhook type {kind}",
                     "webhook-settings",
                 )
-    # ref §4.5: schedule_to_role_ids maps a schedule ID (a string key) to role IDs; [tf] sends [0]
-    # for the default role. An empty role list would notify nobody, so it is rejected.
+    # schedule_to_role_ids maps a schedule ID (a string key) to role IDs; [0] is the default role
+    # (the vendor's Terraform provider sends it). An empty role list would notify nobody: rejected.
     for key, roles in (target.get("schedule_to_role_ids") or {}).items():
         if not _DIGITS.fullmatch(key):
             yield _err(
@@ -269,7 +269,7 @@ def _target(target: Mapping[str, Any], at: str) -> Iterator[SpecError]:
 
 def _escalation(body: Body) -> Iterator[SpecError]:
     layers = body.get("layers") or []
-    # S1 layers.description: "Escalation levels in order. At least one level is required."
+    # The spec, layers.description: "Escalation levels in order. At least one level is required."
     if not layers:
         yield _err("layers", "must contain at least one layer", "layers-non-empty")
     for i, layer in enumerate(layers):
@@ -278,7 +278,7 @@ def _escalation(body: Body) -> Iterator[SpecError]:
 
 
 def _escalation_update_ranges(body: Body) -> Iterator[SpecError]:
-    # Open question 7 (flashduty-api.md §6): update enforces create's ranges (priority 0-200,
+    # Decision 7: update enforces create's ranges (priority 0-200,
     # aggr_window 0-3600) although its schema states none; a value create would refuse must not
     # slip in through update. Priorities need not be unique (ties keep creation order).
     for name, high in (("priority", 200), ("aggr_window", 3600)):
@@ -293,7 +293,7 @@ def _escalation_update_ranges(body: Body) -> Iterator[SpecError]:
 
 
 def _silence(body: Body) -> Iterator[SpecError]:
-    # S1 Create/UpdateSilenceRuleRequest.description: "Exactly one of `time_filter` or `time_filters`
+    # The spec, Create/UpdateSilenceRuleRequest.description: "Exactly one of `time_filter` or `time_filters`
     # must be provided, and `filters` must be non-empty." ([] and null count as not provided.)
     once, recurring = _given(body.get("time_filter")), _given(body.get("time_filters"))
     if once and recurring:
@@ -310,7 +310,7 @@ def _silence(body: Body) -> Iterator[SpecError]:
         yield _err("filters", "must be non-empty for a silence rule", "silence-filters")
     yield from _no_empty_groups(body.get("filters"), "filters")
     window = body.get("time_filter")
-    # S1 OnceTimeFilter.start_time: "Must be > 0 and less than `end_time`." Create's inline copy of
+    # The spec, OnceTimeFilter.start_time: "Must be > 0 and less than `end_time`." Create's inline copy of
     # the window omits the "> 0" bound, but the rule is listed as a OnceTimeFilter, so it applies.
     if isinstance(window, Mapping):
         start, end = window.get("start_time"), window.get("end_time")
@@ -320,7 +320,7 @@ def _silence(body: Body) -> Iterator[SpecError]:
         if isinstance(start, int) and isinstance(end, int) and start >= end:
             yield _err("time_filter.end_time", f"must be greater than start_time ({start})", "once-order")
     yield from _time_filters(body.get("time_filters"), "time_filters")
-    # S1 SilenceRuleItem.from_incident_id has pattern ^[0-9a-fA-F]{24}$: the server echoes it, so a
+    # The spec's SilenceRuleItem.from_incident_id has pattern ^[0-9a-fA-F]{24}$: the server echoes it, so a
     # value that could not be echoed validly is rejected at the door.
     source = body.get("from_incident_id")
     if isinstance(source, str) and source and not _OBJECT_ID.fullmatch(source):
@@ -333,7 +333,8 @@ def _silence(body: Body) -> Iterator[SpecError]:
 
 
 def _team_info(body: Body) -> Iterator[SpecError]:
-    # S1 (platform) /team/info x-mint usage: "At least one of team_id, team_name, or ref_id must be provided."
+    # The platform spec, /team/info x-mint usage: "At least one of team_id, team_name, or ref_id
+    # must be provided."
     if not any(_given(body.get(name)) for name in ("team_id", "team_name", "ref_id")):
         yield _err("team_id", "one of team_id, team_name or ref_id must be provided", "team-identifier")
 

@@ -21,7 +21,7 @@ name/email through the API (as they must against the real service). Integer IDs 
 | template (custom)   | SRE Compact                                | 66f1e2d3c4b5a69788990011   |
 
 The shared integration is the one routing rules are written for. The API has no endpoint that
-lists integrations (ref §3.16); GET /__emulator/state shows them.
+lists integrations; GET /__emulator/state shows them.
 """
 
 from __future__ import annotations

@@ -21,9 +21,9 @@ The control surface under /__emulator/ needs no key, is never rate limited and i
   POST   /__emulator/seed            add or replace entities: {"members"|"teams"|"channels"|
                                      "integrations"|"templates": [{...}, ...]}
 
-DECISIONS: the open questions of shared/reference/flashduty-api.md §6, each answered with the
-reading that makes a careless client fail loudly. The code carrying each choice is marked
-`# Open question N (flashduty-api.md §6)`.
+DECISIONS: where the spec is silent or the vendor's texts disagree, each question is answered with
+the reading that makes a careless client fail loudly. The code carrying each choice is marked
+`# Decision N`.
  1. Route version (routes.route_upsert): with no rule yet, an omitted version or 0 creates it
     (version 1) and any other version is refused; once a rule exists, the current version updates
     it, omitted or 0 overwrites it without the check (the vendor's Terraform provider always sends
@@ -40,15 +40,16 @@ reading that makes a careless client fail loudly. The code carrying each choice 
  5. /route/info and /route/list: an unknown integration -> ResourceNotFound; a dedicated one ->
     InvalidParameter; an existing shared integration with no rule -> data null (info) / left out (list).
  6. (rules.py) name_mapping cases need `name_mapping_label` written `labels.<name>`, and
-    channel_ids must be empty or absent; they are listed as `channel_ids: null`, as in S1's example.
+    channel_ids must be empty or absent; they are listed as `channel_ids: null`, as in the spec's example.
  7. (rules.py) Escalation priority need not be unique (ties keep creation order); update enforces
     create's ranges (priority 0-200, aggr_window 0-3600) though its schema states none.
  8. (rules.py) TimeFilter needs start and end as HH:MM with start < end (no window across
     midnight); `repeat` (0=Sunday..6) and `cal_id` are exclusive; `is_off` needs `cal_id`. Silence
     windows are evaluated in UTC; calendar windows are never "effective" (no calendars here).
  9. (rules.py) `by` lists accept email, sms, voice, push and <feishu|dingtalk|wecom|teams>_app:<id>
-    only; webhook types are the [legacy] list plus slack, teams, custom, with the [legacy] required
-    settings checked for the types it documents, except a bot's `alias` (today's spec: free-form).
+    only; webhook types are the older API text's list plus slack, teams, custom, with that text's
+    required settings checked for the types it documents, except a bot's `alias` (today's spec:
+    free-form).
 10. (api._silence) A recurring silence rule lists `time_filter: null`; a one-off rule lists
     `time_filters: []`. is_effective is computed at read time (enabled and inside the window).
 11. (this module) On 429 only `Retry-After` (integer seconds, >= 1) is sent; no X-RateLimit-*
@@ -58,10 +59,11 @@ reading that makes a careless client fail loudly. The code carrying each choice 
 13. (seed.py) No API lists integrations; the seeded ones are documented in seed.py and visible
     through GET /__emulator/state.
 Further choices: references to unknown templates, members, teams or route channels are
-InvalidParameter naming the field (S1's own example message is "The specified parameter template_id
-is not valid."); an unknown rule channel is ResourceNotFound. Mutations answer `data: null` (S1:
-"The server returns data: null"); PUT /__emulator/config {"empty_data": "omit"|"object"} switches to
-an absent `data` (Go's omitempty) or `{}` (S1's examples). Unknown request fields are ignored.
+InvalidParameter naming the field (the spec's own example message is "The specified parameter
+template_id is not valid."); an unknown rule channel is ResourceNotFound. Mutations answer
+`data: null` (the spec: "The server returns data: null"); PUT /__emulator/config {"empty_data":
+"omit"|"object"} switches to an absent `data` (Go's omitempty) or `{}` (the spec's examples).
+Unknown request fields are ignored.
 Where the server accepts more than the spec's letter (what the vendor's clients send, and its own
 `null`s read back), the one place is deviations.py; README.md tabulates every deviation.
 Bodies are read by jsonbody.py (no NaN, Infinity, lone surrogates or deep nesting); the HTTP
@@ -98,7 +100,8 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
 def new_request_id() -> str:
-    """A ULID-shaped ID like S1's examples (01HK8XQE3Z7JM2NTFQ5YJ8P9R4): 48-bit ms time + 80 random bits."""
+    """A ULID-shaped ID as in the spec's examples (01HK8XQE3Z7JM2NTFQ5YJ8P9R4): 48-bit ms time + 80
+    random bits."""
     value = (int(time.time() * 1000) << 80) | int.from_bytes(os.urandom(10), "big")
     return "".join(_CROCKFORD[(value >> shift) & 31] for shift in range(125, -1, -5))
 
@@ -110,7 +113,7 @@ class Config:
     app_key: str = DEFAULT_APP_KEY
     read_only_key: str | None = None
     rate_limit: bool = True
-    per_second: int = 50  # S1 x-mint, the same for every emulated path
+    per_second: int = 50  # the spec's x-mint limits, the same for every emulated path
     per_minute: int = 1000
     empty_data: str = "null"
     quiet: bool = True
@@ -213,7 +216,7 @@ class Emulator:
 
     def _api(self, request: Request, request_id: str, presented: str | None) -> tuple[Reply, Fault | None]:
         path = request.path
-        # Open question 12 also lands here: only the spec's paths exist (no /route/delete).
+        # Decision 12 also lands here: only the spec's paths exist (no /route/delete).
         if path not in HANDLERS:
             return self._error(
                 request_id, ApiError("RouteNotFound", f"The requested route {path} is not found.")
@@ -240,7 +243,7 @@ class Emulator:
             if self.config.rate_limit:
                 wait = self.limiter.admit(key)
                 if wait is not None:
-                    # Open question 11 (flashduty-api.md §6): Retry-After (integer seconds) is the only
+                    # Decision 11: Retry-After (integer seconds) is the only
                     # rate-limit header sent; X-RateLimit-* are not, so clients cannot rely on them.
                     return self._error(
                         request_id,

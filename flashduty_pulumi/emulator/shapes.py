@@ -73,7 +73,7 @@ def sort_items(
 ) -> list[dict[str, Any]]:
     orderby = body.get("orderby")
     field = orderby if isinstance(orderby, str) and orderby in fields else default
-    # S1: `asc` defaults to false. Python's sort stays stable with reverse=True, so ties keep
+    # The spec: `asc` defaults to false. Python's sort stays stable with reverse=True, so ties keep
     # storage (creation) order either way.
     return sorted(items, key=lambda item: item[field], reverse=not body.get("asc", False))
 
@@ -102,8 +102,8 @@ def check_channels(store: Store, ids: Iterable[int], where: str) -> None:
 
 
 def check_template(store: Store, template_id: str) -> None:
-    # S1's DutyError example message is "The specified parameter template_id is not valid.": an unknown
-    # template is an InvalidParameter naming template_id (not ResourceNotFound).
+    # The spec's DutyError example message is "The specified parameter template_id is not valid.":
+    # an unknown template is an InvalidParameter naming template_id (not ResourceNotFound).
     if template_id != PRESET_TEMPLATE_ID and store.get("templates", template_id) is None:
         raise ApiError.invalid("template_id", f"no notification template {template_id} in this account")
 
@@ -124,7 +124,7 @@ def check_layers(store: Store, layers: Iterable[Body]) -> None:
 def find_rule(store: Store, table: str, body: Body) -> dict[str, Any]:
     live_channel(store, body["channel_id"])
     rule = store.get(table, body["rule_id"])
-    # Open question 4 (flashduty-api.md §6): info/update/enable/disable/delete of a rule that does
+    # Decision 4: info/update/enable/disable/delete of a rule that does
     # not exist, was deleted, or belongs to another channel fail with ResourceNotFound (HTTP 400),
     # never a silent success or null: a client that lost track of a rule must hear about it.
     if rule is None or rule["channel_id"] != body["channel_id"]:
@@ -133,6 +133,6 @@ def find_rule(store: Store, table: str, body: Body) -> dict[str, Any]:
 
 
 def ordered_rules(store: Store, table: str, channel_id: int) -> list[dict[str, Any]]:
-    # Lower priority is evaluated first (S1); equal priorities keep creation order.
+    # Lower priority is evaluated first (the spec says so); equal priorities keep creation order.
     rules = [r for r in store.collection(table).values() if r["channel_id"] == channel_id]
     return sorted(rules, key=lambda r: (r["priority"], r["_seq"]))

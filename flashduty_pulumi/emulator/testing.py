@@ -29,7 +29,19 @@ import httpx
 from flashduty_pulumi.emulator import DEFAULT_APP_KEY
 from flashduty_pulumi.emulator.__main__ import APP_KEY_ENV
 
-__all__ = ["EmulatorProcess"]
+__all__ = ["EmulatorProcess", "stop_process"]
+
+
+def stop_process(proc: subprocess.Popen[Any], grace: float = 10.0) -> int:
+    """Stop a child process: SIGTERM, then SIGKILL if it is still running ``grace`` seconds later.
+    Waits for it (no zombie is left) and returns its exit code; one already gone is only reaped."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            return proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return proc.wait()
 
 
 class EmulatorProcess:
@@ -92,8 +104,7 @@ class EmulatorProcess:
         except queue.Empty:
             first = ""
         if not first.startswith("http://"):
-            proc.kill()
-            proc.wait()
+            stop_process(proc, grace=0)
             raise RuntimeError(f"emulator did not start (exit code {proc.returncode}, first line {first!r})")
         self._proc = proc
         self._base_url = first
@@ -106,12 +117,7 @@ class EmulatorProcess:
             self._client.close()
             self._client = None
         if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            stop_process(self._proc)
             self._proc = None
 
     def __enter__(self) -> EmulatorProcess:

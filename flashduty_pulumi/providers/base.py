@@ -1,6 +1,6 @@
 """The shared base of the three providers: configuration, the client, check/diff/read plumbing.
 
-What a Python dynamic provider has to handle itself (reference/design-lessons.md §6), and where:
+What a Python dynamic provider has to handle itself, and where:
 
 - **Pickling.** The engine stores the provider instance in state (``__provider``), pickled by dill.
   These classes live in an importable module, so dill pickles them *by reference*; the instance

@@ -78,7 +78,7 @@ def test_route_upsert_replaces_everything_and_fills_defaults(emu: EmulatorProces
     ok("/route/upsert", emu.post("/route/upsert", body))
     item = _route_info(emu)
     assert item["cases"][0]["routing_mode"] == "standard"
-    assert item["cases"][1] == {**mapped, "channel_ids": None}  # S1's example shows null here
+    assert item["cases"][1] == {**mapped, "channel_ids": None}  # the spec's example shows null here
     assert item["sections"] == [{"name": "Top", "position": 0}]
     ok(
         "/route/upsert",
@@ -217,7 +217,7 @@ def test_silence_windows_are_listed_as_decided(emu: EmulatorProcess) -> None:
     ok(SIL + "create", emu.post(SIL + "create", recurring))
     ok(SIL + "create", emu.post(SIL + "create", silence(rule_name="once", priority=1, is_auto_delete=True)))
     by_name = {i["rule_name"]: i for i in _silences(emu)}
-    assert by_name["recurring"]["time_filter"] is None  # open question 10
+    assert by_name["recurring"]["time_filter"] is None  # decision 10
     assert by_name["recurring"]["time_filters"] == [
         {"start": "00:00", "end": "23:59", "repeat": [], "cal_id": "", "is_off": False}
     ]

@@ -109,7 +109,7 @@ def test_burst_over_50_per_second_gets_429_with_retry_after(emu: EmulatorProcess
     for response in limited:
         failed(response, "RequestTooFrequently", 429)
         assert int(response.headers["Retry-After"]) >= 1
-        assert "X-RateLimit-Limit" not in response.headers  # open question 11
+        assert "X-RateLimit-Limit" not in response.headers  # decision 11
     logged = [e for e in emu.requests() if e["status"] == 429]
     assert len(logged) == len(limited) and all(e["error_code"] == "RequestTooFrequently" for e in logged)
 

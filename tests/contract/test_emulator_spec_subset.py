@@ -81,7 +81,7 @@ def test_every_official_response_example_validates_and_go_nulls_are_why_toleranc
     for path, body in _examples("response"):
         assert default_validator().response_errors(path, body) == [], path
         strict_failures += [str(e) for e in default_validator().response_errors(path, body, allow_nil=False)]
-    # S1's own examples carry `webhooks: null` and `channel_ids: null` where the schema says array.
+    # The spec's own examples carry `webhooks: null` and `channel_ids: null` where the schema says array.
     assert any("webhooks" in f for f in strict_failures)
     assert any("channel_ids" in f for f in strict_failures)
 

@@ -20,17 +20,23 @@ from flashduty_pulumi.emulator.testing import EmulatorProcess
 pytestmark = pytest.mark.e2e
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(pytest.mark.e2e)
-
-
 @pytest.fixture(scope="session", autouse=True)
 def pulumi_cli() -> Path:
     """Obtain the CLI once, up front: a missing CLI errors every e2e test (never a skip)."""
     return pulumi_bin_dir()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium through playwright, one per test module (the graph tests draw pages in it)."""
+    from playwright.sync_api import sync_playwright
+
+    from flashduty_pulumi.graph.browser import chromium_path
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path())
+        yield b
+        b.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,13 @@
 
 Independent of the package's own client on purpose: this is the oracle the provider is checked
 against (what a person clicking in the console, or another tool, would see and do). Plain httpx,
-the documented envelope, nothing else.
+the documented envelope, nothing else. Like a person, it waits out a 429 (as long as Retry-After
+says): the run just before may have used this second's requests, and the oracle must not fail for that.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from typing import Any
 
@@ -14,6 +16,8 @@ import httpx
 
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
+
+RATE_LIMIT_PATIENCE = 30.0  # seconds of 429s the console waits out before it reports one
 
 # The write endpoints of the rule families we manage (any other write is a bug in itself).
 RULE_WRITES = (
@@ -44,9 +48,14 @@ class Console:
         self._http = httpx.Client(timeout=10)
 
     def call(self, path: str, body: dict[str, Any]) -> Any:
-        resp = self._http.post(f"{self.base_url}{path}", params={"app_key": self.app_key}, json=body)
-        env = resp.json()
-        err = env.get("error")
+        deadline = time.monotonic() + RATE_LIMIT_PATIENCE
+        while True:
+            resp = self._http.post(f"{self.base_url}{path}", params={"app_key": self.app_key}, json=body)
+            env = resp.json()
+            err = env.get("error")
+            if resp.status_code != 429 or time.monotonic() > deadline:
+                break
+            time.sleep(float(resp.headers.get("Retry-After", "1")))
         if err and err.get("code") not in ("", "0", "OK"):
             raise ApiError(path, err.get("code", ""), err.get("message", ""))
         return env.get("data")

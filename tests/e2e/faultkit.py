@@ -15,26 +15,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import signal
-import subprocess
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from console import CHECKOUT_ID, PAYMENTS_ID, SHARED_INTEGRATION_ID, ApiError, Console
+from console import CHECKOUT_ID, PAYMENTS_ID, SHARED_INTEGRATION_ID, Console
 from pulumi_cli import Result, Stack
+from support.processes import command_line, descendants, kill_tree
 
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 
-T = TypeVar("T")
 CHANNELS = (PAYMENTS_ID, CHECKOUT_ID)
 DANA = seed.BIG_MEMBER_ID  # 2**53 + 1: must stay exact through the engine
 PRESET = seed.PRESET_TEMPLATE_ID
@@ -149,9 +145,9 @@ class Converged:
     def live(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
         for channel in CHANNELS:
-            for item in patiently(self.console.escalation_rules, channel):
+            for item in self.console.escalation_rules(channel):
                 out[item["rule_id"]] = {**item, "kind": "escalation"}
-            for item in patiently(self.console.silence_rules, channel):
+            for item in self.console.silence_rules(channel):
                 out[item["rule_id"]] = {**item, "kind": "silence"}
         return out
 
@@ -188,7 +184,7 @@ class Converged:
             assert int(outs.get("channel_id")) == live[rule_id]["channel_id"], rule_id
         routes = [r for r in resources if r.get("type", "").endswith(":RoutingRule")]
         assert [r["id"] for r in routes] == [str(SHARED_INTEGRATION_ID)]
-        route = patiently(self.console.route, SHARED_INTEGRATION_ID)
+        route = self.console.route(SHARED_INTEGRATION_ID)
         assert route is not None and [c["channel_ids"] for c in route["cases"]] == [
             [PAYMENTS_ID],
             [CHECKOUT_ID],
@@ -218,19 +214,6 @@ class Converged:
         return result
 
 
-def patiently(read: Callable[[int], T], channel: int) -> T:
-    """A console read that waits out the key's rate limit: the run just before may have used up
-    this second's 50 requests, and the oracle must not fail for that."""
-    for _ in range(20):
-        try:
-            return read(channel)
-        except ApiError as exc:
-            if exc.code != "RequestTooFrequently":
-                raise
-            time.sleep(0.5)
-    return read(channel)
-
-
 def last(emu: EmulatorProcess) -> int:
     entries = emu.requests()
     return int(entries[-1]["seq"]) if entries else 0
@@ -251,74 +234,13 @@ def fault_facts(emu: EmulatorProcess, since: int = 0) -> dict[str, Any]:
 # ------------------------------------------------------------------------- up in the background
 
 
-def _children() -> dict[int, list[int]]:
-    kids: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        kids.setdefault(ppid, []).append(int(entry.name))
-    return kids
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-def descendants(pid: int) -> list[int]:
-    kids = _children()
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        for child in kids.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def kill_tree(pid: int) -> None:
-    """SIGKILL ``pid`` and every process under it. The CLI starts its plugins (language host,
-    providers) in process groups of their own, so killing its group alone would orphan them: the
-    CLI is frozen first (it can start nothing more), then everything under it is killed by PID."""
-    try:
-        os.kill(pid, signal.SIGSTOP)
-    except ProcessLookupError:
-        return
-    for victim in [*descendants(pid), pid]:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(victim, signal.SIGKILL)
-
-
 class UpProcess:
     """``pulumi up`` started in the background, to interrupt it. Its output is drained as it comes
     (a full pipe must never be what stalls the run)."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
-        cmd = [
-            str(stack.bin / "pulumi"),
-            "up",
-            "--yes",
-            "--skip-preview",
-            "--non-interactive",
-            "--stack",
-            stack.name,
-        ]
-        self.proc = subprocess.Popen(
-            cmd,
-            cwd=stack.program,
-            env=stack.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
+        self.proc = stack.start("up", "--yes", "--skip-preview")
         self._output: list[str] = []
         self._reader = threading.Thread(target=self._drain, name="up-output", daemon=True)
         self._reader.start()
@@ -330,7 +252,7 @@ class UpProcess:
 
     def provider_pids(self) -> list[int]:
         """The dynamic provider process (``python -m pulumi.dynamic``) under this up."""
-        return [pid for pid in descendants(self.proc.pid) if "pulumi.dynamic" in _cmdline(pid)]
+        return [pid for pid in descendants(self.proc.pid) if "pulumi.dynamic" in command_line(pid)]
 
     def kill_provider(self) -> list[int]:
         victims = self.provider_pids()
@@ -348,14 +270,6 @@ class UpProcess:
         text = "".join(self._output)
         assert self.stack.app_key not in text, "the app key leaked into the interrupted up's output"
         return self.proc.returncode, text
-
-
-def wait_for(predicate: Any, timeout: float = 60, what: str = "condition") -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 # ----------------------------------------------------------------------------------- the matrix

@@ -316,6 +316,18 @@ class Stack:
             raise AssertionError(str(result))
         return result
 
+    def start(self, *args: str) -> subprocess.Popen[str]:
+        """Start `pulumi <args>` on this stack in the background, its stdout and stderr merged into one
+        text pipe: for a test that reads the output as it comes, or interrupts the command."""
+        return subprocess.Popen(
+            [str(self.bin / "pulumi"), *args, "--non-interactive", "--stack", self.name],
+            cwd=self.program,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+
     def up(self, *extra: str, check: bool = True) -> Result:
         return self.run(
             "up", "--yes", "--skip-preview", "--stack", self.name, *extra, check=check, json_mode=True

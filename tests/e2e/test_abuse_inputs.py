@@ -14,7 +14,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -24,8 +23,10 @@ from typing import Any
 
 import pytest
 from console import CHECKOUT_ID, PAYMENTS_ID, Console
-from faultkit import Matrix, kill_tree, last
+from faultkit import Matrix, last
 from pulumi_cli import Stack
+from support.polling import wait_for
+from support.processes import kill_tree
 
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
@@ -62,15 +63,7 @@ def _preview(stack: Stack, bad: Bad) -> str | None:
     field's path, has been printed (that such a preview ends in failure, exit code and all, is
     tests/e2e/test_validation.py's job)."""
     stack.declare({"kind": bad.kind, "name": "bad", "args": json.loads(json.dumps(bad.inputs()))})
-    cmd = [str(stack.bin / "pulumi"), "preview", "--non-interactive", "--stack", stack.name]
-    proc = subprocess.Popen(
-        cmd,
-        cwd=stack.program,
-        env=stack.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    proc = stack.start("preview")
     assert proc.stdout is not None
     # a check failure names no property (the engine would print its value): the path opens the reason
     field = f"'{bad.path}'" if _python_level(bad) else f"has a problem: {bad.path}"
@@ -195,7 +188,7 @@ def test_a_window_that_expires_after_up_leaves_the_rule_manageable(
     end = int(time.time()) + 4
     stack.declare(_silence(end))
     stack.up()
-    time.sleep(max(0.0, end - time.time()) + 1)  # the window is now over
+    wait_for(lambda: time.time() > end, timeout=30, what="the one-off window to end")
     # Unchanged program: still clean (no perpetual failure), refresh reads it, other fields change.
     stack.preview("--expect-no-changes")
     stack.refresh("--expect-no-changes")

@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pytest
 from console import Console
-from faultkit import Converged, Matrix, UpProcess, fault_facts, fifty_rules, last, wait_for
+from faultkit import Converged, Matrix, UpProcess, fault_facts, fifty_rules, last
 from pulumi_cli import Stack
+from support.polling import wait_for, wait_until_steady
 
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 
 MATRIX = Matrix("`pulumi up` of 50 rules + 1 route interrupted, then run again")
 TOOK_OVER = "that this resource's state does not hold, so it was taken over"
+CREATE_LATENCY = 0.3  # seconds each create is held in the emulator, so that a kill finds some in flight
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,9 +58,9 @@ def interrupted(
 
 
 def settle(emu: EmulatorProcess, converged: Converged) -> tuple[int, int]:
-    """After the kill: let the creates still sleeping in the emulator land, then count live rules
-    and rules in the state."""
-    time.sleep(1.0)
+    """After the kill: let the creates still held in the emulator land (the request log stops
+    growing for twice their latency), then count live rules and rules in the state."""
+    wait_until_steady(lambda: last(emu), steady_for=2 * CREATE_LATENCY, timeout=30, what="the request log")
     emu.clear_faults()
     live = len(converged.live())
     in_state = sum(

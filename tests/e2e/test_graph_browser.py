@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import base64
 import copy
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from flashduty_pulumi.graph import render_page
-from flashduty_pulumi.graph.browser import chromium_path
 from flashduty_pulumi.graph.document import config_document, trace_highlight
 from flashduty_pulumi.simulate import Alert, Config, Simulator, Trace, load_snapshot
 
@@ -182,14 +180,6 @@ ALERTS: dict[str, tuple[Alert, datetime]] = {
         MONDAY_10,
     ),
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path())
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

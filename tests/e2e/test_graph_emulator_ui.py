@@ -4,24 +4,12 @@ and lists recent requests with no app key and no webhook token anywhere on the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
-from flashduty_pulumi.graph.browser import chromium_path
 
 TOKEN = "ui-test-secret-feishu-token-77aa"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path())
-        yield b
-        b.close()
 
 
 def test_ui_draws_the_state_and_follows_changes(browser: Browser, emu: EmulatorProcess) -> None:

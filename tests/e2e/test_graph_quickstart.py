@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from pulumi_cli import REPO, Stack
 
 from flashduty_pulumi.cli import main
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.testing import EmulatorProcess
-from flashduty_pulumi.graph.browser import chromium_path
 
 SCREENSHOT = REPO / "docs" / "graph-quickstart.png"
 SCREENSHOT_MAX_BYTES = 200_000
@@ -31,14 +29,6 @@ AT = "2026-12-07T10:00:00+00:00"
 
 def graph(*argv: str) -> int:
     return main(["graph", *argv])
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path())
-        yield b
-        b.close()
 
 
 @pytest.fixture

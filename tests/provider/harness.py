@@ -1,7 +1,7 @@
 """Drive the real dynamic provider process (``python -u -m pulumi.dynamic``) over gRPC, as the engine does.
 
 No CLI, no state files: this is the engine's side of the provider protocol, reduced to what a
-Python dynamic provider serves (see reference/pulumi-engine.md §4.5):
+Python dynamic provider serves:
 
 - the process prints its port on the first stdout line;
 - ``Configure`` gets the *whole* stack config with namespaced keys; a secret (the app key) arrives
@@ -33,6 +33,7 @@ from google.protobuf import empty_pb2, struct_pb2
 from pulumi.dynamic.dynamic import ResourceProvider, serialize_provider
 from pulumi.runtime import rpc
 from pulumi.runtime.proto import plugin_pb2, provider_pb2, provider_pb2_grpc
+from support.processes import stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270"
@@ -127,7 +128,7 @@ class ProviderProcess:
         assert self._proc.stdout is not None and self._proc.stderr is not None
         line = self._proc.stdout.readline().decode().strip()
         if not line.isdigit():
-            self._proc.kill()
+            stop_process(self._proc, grace=0)
             err = self._proc.stderr.read().decode(errors="replace")
             raise RuntimeError(f"provider process did not print a port (got {line!r}):\n{err}")
         threading.Thread(target=self._drain, args=(self._proc.stderr,), daemon=True).start()
@@ -150,12 +151,7 @@ class ProviderProcess:
             self._channel.close()
             self._channel = None
         if self._proc is not None:
-            self._proc.terminate()
-            try:
-                self._proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self._proc.kill()
-                self._proc.wait()
+            stop_process(self._proc)
             self._proc = None
 
     def __enter__(self) -> ProviderProcess:

@@ -7,11 +7,11 @@ through create -> preview (no diff) -> refresh (no change) -> update -> replace 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
 from harness import UNKNOWN, ManagedResource, ProviderError, ProviderProcess
+from support.polling import wait_for
 
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 from flashduty_pulumi.providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
@@ -160,10 +160,7 @@ def test_retain_warning_reaches_the_engine(proc: ProviderProcess, emu: EmulatorP
     res.destroy()
     # stderr is drained by a reader thread, which may not have caught up when destroy returns.
     wanted = f"the routing rule of integration {INTEGRATION} was left in Flashduty"
-    deadline = time.monotonic() + 10
-    while wanted not in proc.stderr and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert wanted in proc.stderr
+    wait_for(lambda: wanted in proc.stderr, timeout=10, what=f"{wanted!r} on the provider's stderr")
     assert emu.call("/route/info", {"integration_id": INTEGRATION}) is not None
 
 

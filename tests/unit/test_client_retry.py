@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.clock import FakeClock
 
 from flashduty_pulumi.client import (
     FlashdutyClient,
@@ -27,19 +28,6 @@ pytestmark = pytest.mark.unit
 
 OK = {"request_id": "ok", "data": {"rule_id": "a" * 24, "rule_name": "r"}}
 WALL = 1_800_000_000.0
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
 
 
 Step = Callable[[httpx.Request], httpx.Response]

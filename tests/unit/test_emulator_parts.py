@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from support.clock import FakeClock
 
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.api import HANDLERS
@@ -18,16 +19,8 @@ from flashduty_pulumi.emulator.store import Store
 pytestmark = pytest.mark.unit
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 def test_limiter_per_second_window_slides() -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     limiter = RateLimiter(per_second=3, per_minute=100, clock=clock)
     assert [limiter.admit("k") for _ in range(3)] == [None, None, None]
     assert limiter.admit("k") == 1
@@ -39,7 +32,7 @@ def test_limiter_per_second_window_slides() -> None:
 
 
 def test_limiter_per_minute_window_and_retry_after() -> None:
-    clock = Clock()
+    clock = FakeClock(1000.0)
     limiter = RateLimiter(per_second=50, per_minute=4, clock=clock)
     for _ in range(4):
         assert limiter.admit("k") is None

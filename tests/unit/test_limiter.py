@@ -7,25 +7,13 @@ import threading
 import time
 
 import pytest
+from support.clock import FakeClock
 
 from flashduty_pulumi.client import RateLimiter, process_limiter, set_process_limiter
 from flashduty_pulumi.client.errors import ConfigurationError
 from flashduty_pulumi.client.limiter import limiter_from_env
 
 pytestmark = pytest.mark.unit
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
 
 
 def worst_case_arrivals(intervals: list[tuple[float, float]], window: float) -> int:
@@ -41,7 +29,7 @@ def worst_case_arrivals(intervals: list[tuple[float, float]], window: float) -> 
 
 
 def test_sequential_requests_with_a_fake_clock() -> None:
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     limiter = RateLimiter(50, 1000, clock=clock, sleep=clock.sleep)
     starts = []
     for _ in range(2100):
@@ -59,7 +47,7 @@ def test_sequential_requests_with_a_fake_clock() -> None:
 
 def test_latency_is_accounted_for() -> None:
     # A slow answer keeps its slot busy until one window after it arrived.
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     limiter = RateLimiter(2, 0, clock=clock, sleep=clock.sleep)
     limiter.acquire()
     limiter.acquire()
@@ -97,12 +85,12 @@ def test_threads_with_real_time_and_latency_never_exceed_the_window() -> None:
 
 
 def test_zero_disables() -> None:
-    clock = FakeClock()
+    clock = FakeClock(0.0)
     limiter = RateLimiter(0, 0, clock=clock, sleep=clock.sleep)
     for _ in range(5000):
         with limiter.slot():
             pass
-    assert clock.slept == []
+    assert clock.sleeps == []
 
 
 def test_env_configuration(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -3,27 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from support.clock import FakeClock
 
 from flashduty_pulumi.client.limiter import RateLimiter
 
 pytestmark = pytest.mark.unit
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def test_a_pause_holds_every_acquire_until_it_ends() -> None:
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(50, 1000, clock=clock, sleep=clock.sleep)
     limiter.pause(2.0)
     limiter.pause(1.0)  # a shorter pause never shortens the current one
@@ -34,7 +22,7 @@ def test_a_pause_holds_every_acquire_until_it_ends() -> None:
 
 
 def test_a_disabled_limiter_never_pauses() -> None:
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(0, 0, clock=clock, sleep=clock.sleep)
     limiter.pause(5.0)
     assert limiter.acquire() == 0.0 and clock.sleeps == []

@@ -71,6 +71,7 @@ def test_httpx_exceptions_that_quote_the_url(exc_type: type[Exception]) -> None:
     assert "app_key=***" in str(info.value) or "***" in str(info.value)
 
 
+@pytest.mark.enable_socket  # the unit tier's one socket: a refused loopback port, which no mock gives
 def test_real_connection_refused_over_a_socket() -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
