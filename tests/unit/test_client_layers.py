@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from support.clock import FakeClock
 
 from flashduty_pulumi.client import (
     ClientConfig,
@@ -31,19 +32,6 @@ KEY = "layers-test-key-0001"
 CREATE = "/channel/silence/rule/create"
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 def request(path: str = "/x") -> httpx.Request:
     return httpx.Request("POST", f"http://fd.test{path}", json={}, extensions={ENDPOINT: path})
 
@@ -55,7 +43,7 @@ def answer(status: int, body: Any, headers: dict[str, str] | None = None) -> htt
 def scripted(*replies: httpx.Response | type[httpx.RequestError], retry: RetryPolicy | None = None) -> Any:
     """A client over a transport that plays ``replies`` in order (the last one repeats)."""
     seen: list[httpx.Request] = []
-    clock = Clock()
+    clock = FakeClock()
 
     def handler(req: httpx.Request) -> httpx.Response:
         seen.append(req)
@@ -99,7 +87,7 @@ def test_a_success_whose_body_is_json_but_no_envelope_is_an_error() -> None:
 
 
 def test_limiter_layer_holds_a_slot_until_the_answer_is_read_and_pauses_on_429() -> None:
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(50, 1000, clock=clock, sleep=clock.sleep)
     inside: list[int] = []
 
@@ -118,7 +106,7 @@ def test_limiter_layer_holds_a_slot_until_the_answer_is_read_and_pauses_on_429()
 
 
 def test_a_retry_after_longer_than_the_longest_window_pauses_nothing() -> None:
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(50, 1000, clock=clock, sleep=clock.sleep)
     limiter.pause(3600.0)
     assert limiter.acquire() == 0.0
@@ -132,7 +120,7 @@ def test_gate_layer_refuses_without_reaching_the_layers_below() -> None:
         reached.append(req.url.path)
         return httpx.Response(401, json={"request_id": "r1", "error": {"code": "Unauthorized"}})
 
-    clock = Clock()
+    clock = FakeClock()
     limiter = RateLimiter(50, 1000, clock=clock, sleep=clock.sleep)
     gate = AuthGateTransport(LimiterTransport(EnvelopeTransport(httpx.MockTransport(handler)), limiter))
     for path in ("/a", "/b", "/a"):
