@@ -17,6 +17,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from flashduty_pulumi.client import FlashdutyClient, FlashdutyError
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES
 from flashduty_pulumi.emulator.seed import CHANNEL_PAYMENTS_ID
 from flashduty_pulumi.emulator.testing import EmulatorProcess
 
@@ -26,7 +27,7 @@ def hammer(client: FlashdutyClient, calls: int, threads: int) -> tuple[float, in
 
     def one(_: int) -> int:
         try:
-            client.escalation_rule_list(CHANNEL_PAYMENTS_ID)
+            client.rule_list(ESCALATION_RULES, CHANNEL_PAYMENTS_ID)
             return 0
         except FlashdutyError:
             return 1

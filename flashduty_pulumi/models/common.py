@@ -17,7 +17,7 @@ fractional part. Int64 IDs also accept a decimal string (the only exact way to p
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -258,6 +258,15 @@ class OnceTimeFilterItem(ResponseModel):
     def is_set(self) -> bool:
         """False for the ``{start_time: 0, end_time: 0}`` a recurring rule may carry."""
         return self.start_time > 0 or self.end_time > 0
+
+
+ItemT = TypeVar("ItemT", bound=ResponseModel)
+
+
+class RuleList(ResponseModel, Generic[ItemT]):
+    """``data`` of a per-channel rule list."""
+
+    items: list[ItemT] = Field(default_factory=list)
 
 
 class RuleCreateResponse(ResponseModel):

@@ -23,6 +23,7 @@ from .common import (
     ObjectID,
     RequestModel,
     ResponseModel,
+    RuleList,
     RuleName,
     TimeFilter,
     TimeFilterItem,
@@ -273,8 +274,7 @@ class EscalateRuleItem(ResponseModel):
         }
 
 
-class ListEscalationRulesResponse(ResponseModel):
-    items: list[EscalateRuleItem] = Field(default_factory=list)
+ListEscalationRulesResponse = RuleList[EscalateRuleItem]
 
 
 def time_filter_inputs(tf: TimeFilterItem) -> dict[str, Any]:
