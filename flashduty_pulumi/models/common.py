@@ -16,7 +16,9 @@ fractional part. Int64 IDs also accept a decimal string (the only exact way to p
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -25,16 +27,23 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
+    SerializationInfo,
     StrictBool,
     StrictStr,
+    TypeAdapter,
+    ValidationError,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
-# Beyond this a float no longer holds every integer exactly.
-FLOAT_EXACT_MAX = 2**53
+# From here on a float64 no longer holds every integer (2**53 + 1 rounds to 2**53): Pulumi carries
+# numbers as float64, so IDs this large travel, and are kept in state, as decimal strings.
+MAX_EXACT_INT = 2**53
+# The serialisation context of ``RequestModel.to_state``.
+_STATE = {"state": True}
 
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
@@ -52,7 +61,7 @@ def _integer(value: Any, *, allow_decimal_string: bool) -> int:
             raise PydanticCustomError(
                 "int_from_float", "must be a whole number, got {value}", {"value": value}
             )
-        if abs(value) > FLOAT_EXACT_MAX:
+        if abs(value) > MAX_EXACT_INT:
             raise PydanticCustomError(
                 "int_precision",
                 "{value} is too large to be exact as a floating-point number; pass it as a string",
@@ -84,13 +93,28 @@ def _number_value(value: Any) -> Any:
 
 
 def _object_id(value: str) -> str:
+    """A valid ObjectID, lower-case (the server compares them case-insensitively)."""
     if not _OBJECT_ID.fullmatch(value):
         raise PydanticCustomError(
             "object_id",
             "must be an ID of exactly 24 hexadecimal characters (0-9, a-f), got '{value}'",
             {"value": value},
         )
+    return value.lower()
+
+
+def _id_out(value: int, info: SerializationInfo) -> int | str:
+    """An ID as the body sends it (a number), or in state a decimal string from 2**53 on."""
+    if info.context and info.context.get("state") and abs(value) >= MAX_EXACT_INT:
+        return str(value)
     return value
+
+
+T = TypeVar("T")
+
+
+def _sorted_set(values: list[T]) -> list[T]:
+    return sorted(set(values))  # type: ignore[type-var]
 
 
 def _hhmm(value: str) -> str:
@@ -103,12 +127,16 @@ def _hhmm(value: str) -> str:
     return value
 
 
+_IdOut = PlainSerializer(_id_out)
 # Any signed int64 (exact; decimal strings accepted).
 Int64 = Annotated[int, BeforeValidator(_id_value), Field(ge=INT64_MIN, le=INT64_MAX)]
 # A server-issued int64 ID (channel, integration, member, team, schedule): > 0.
-Int64ID = Annotated[int, BeforeValidator(_id_value), Field(gt=0, le=INT64_MAX)]
+Int64ID = Annotated[int, BeforeValidator(_id_value), Field(gt=0, le=INT64_MAX), _IdOut]
 # Non-negative int64 (versions, role IDs where 0 is the default role).
-NonNegativeInt64 = Annotated[int, BeforeValidator(_id_value), Field(ge=0, le=INT64_MAX)]
+NonNegativeInt64 = Annotated[int, BeforeValidator(_id_value), Field(ge=0, le=INT64_MAX), _IdOut]
+# A list the API treats as a set: kept sorted and without repeats, so that no order or repeat a
+# user wrote (or the server echoes) ever shows as a change.
+SetOf = Annotated[list[T], AfterValidator(_sorted_set)]
 # A plain integer field (priority, windows, counts): whole numbers only, no strings, no booleans.
 Integer = Annotated[int, BeforeValidator(_int_value)]
 # A JSON number (notify_step): int or float, no strings, no booleans.
@@ -143,6 +171,42 @@ class RequestModel(BaseModel):
         """The JSON body to send: API field names, defaults filled, ``None`` fields left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+    def to_state(self) -> dict[str, Any]:
+        """The canonical form kept in Pulumi state and compared by diff: the body, with IDs of
+        2**53 and more as decimal strings (the only form Pulumi's float64 numbers keep exact)."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, context=_STATE)
+
+    @classmethod
+    def canonical_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``data`` in the form ``to_state`` gives, field by field, for data that need not validate
+        as a whole (a preview with values not known yet, a rule made in the console): a field that
+        does not validate on its own, or that the model does not have, is kept as it is. The
+        model's own cross-field rules are not applied."""
+        out: dict[str, Any] = {}
+        for name, value in data.items():
+            adapter = _field_adapter(cls, name)
+            try:
+                out[name] = value if adapter is None else _field_state(adapter, value)
+            except ValidationError:
+                out[name] = value
+        return out
+
+
+@functools.cache
+def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any] | None:
+    field = model.model_fields.get(name)
+    if field is None:
+        return None
+    annotation: Any = field.annotation
+    if field.metadata:  # constraints pydantic moved off the annotation
+        annotation = Annotated[(annotation, *field.metadata)]
+    return TypeAdapter(annotation)
+
+
+def _field_state(adapter: TypeAdapter[Any], value: Any) -> Any:
+    checked = adapter.validate_python(value)
+    return adapter.dump_python(checked, mode="json", by_alias=True, exclude_none=True, context=_STATE)
+
 
 class ResponseModel(BaseModel):
     """Base of every response payload: unknown fields ignored, ``null`` means "use the default"."""
@@ -165,7 +229,7 @@ class FilterCondition(RequestModel):
 
     key: Annotated[StrictStr, Field(min_length=1)]
     oper: Operator
-    vals: Annotated[list[StrictStr], Field(min_length=1)]
+    vals: Annotated[SetOf[StrictStr], Field(min_length=1)]
 
 
 # Route ``if`` conditions have the same shape (a single AND list instead of OR-of-AND).
@@ -182,7 +246,7 @@ class TimeFilter(RequestModel):
 
     start: TimeOfDay
     end: TimeOfDay
-    repeat: list[Weekday] = Field(default_factory=list)
+    repeat: SetOf[Weekday] = Field(default_factory=list)
     cal_id: Annotated[StrictStr, Field(min_length=1)] | None = None
     is_off: StrictBool | None = None
 

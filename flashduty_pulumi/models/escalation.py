@@ -9,10 +9,19 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictStr, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from .common import (
+    MAX_EXACT_INT,
     Description,
     FilterConditionItem,
     Filters,
@@ -25,6 +34,7 @@ from .common import (
     ResponseModel,
     RuleList,
     RuleName,
+    SetOf,
     TimeFilter,
     TimeFilterItem,
     cross_field_error,
@@ -89,9 +99,9 @@ class NotifyBy(RequestModel):
     (``email``, ``sms``, ``voice``, ``push``, ``feishu_app:<id>``...)."""
 
     follow_preference: StrictBool = False
-    critical: list[ByChannel] = Field(default_factory=list)
-    warning: list[ByChannel] = Field(default_factory=list)
-    info: list[ByChannel] = Field(default_factory=list)
+    critical: SetOf[ByChannel] = Field(default_factory=list)
+    warning: SetOf[ByChannel] = Field(default_factory=list)
+    info: SetOf[ByChannel] = Field(default_factory=list)
 
     @property
     def delivers(self) -> bool:
@@ -123,6 +133,16 @@ def _webhook_type(value: str) -> str:
     return value
 
 
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_EXACT_INT:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
 def _given(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
@@ -134,6 +154,13 @@ class WebhookTarget(RequestModel):
 
     type: Annotated[StrictStr, AfterValidator(_webhook_type)]
     settings: dict[str, Any]
+
+    @field_validator("settings")
+    @classmethod
+    def _whole_numbers(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """Whole floats as ints: the engine hands every number over as a float, and settings such as
+        ``data_source_id`` are integers to the API."""
+        return {k: _whole_numbers(v) for k, v in settings.items()}
 
     @model_validator(mode="after")
     def _check_settings(self) -> WebhookTarget:
@@ -149,10 +176,10 @@ class WebhookTarget(RequestModel):
 class EscalateTarget(RequestModel):
     """Who is notified (at least one of the four recipient lists) and how (``by`` and/or ``webhooks``)."""
 
-    person_ids: list[Int64ID] | None = None
-    team_ids: list[Int64ID] | None = None
-    schedule_to_role_ids: dict[ScheduleKey, list[NonNegativeInt64]] | None = None
-    emails: list[Email] | None = None
+    person_ids: SetOf[Int64ID] | None = None
+    team_ids: SetOf[Int64ID] | None = None
+    schedule_to_role_ids: dict[ScheduleKey, SetOf[NonNegativeInt64]] | None = None
+    emails: SetOf[Email] | None = None
     by: NotifyBy | None = None
     webhooks: list[WebhookTarget] | None = None
 
@@ -167,10 +194,12 @@ class EscalateTarget(RequestModel):
                 "a target needs a way to deliver: by (follow_preference or channels per severity) or webhooks"
             )
         # Canonical form (what a read-back normalises to): empty lists and a `by` that delivers
-        # nothing are left out rather than sent empty.
+        # nothing are left out rather than sent empty; schedules in the order of their IDs.
         for name in ("person_ids", "team_ids", "schedule_to_role_ids", "emails", "webhooks"):
             if not getattr(self, name):
                 setattr(self, name, None)
+        if self.schedule_to_role_ids:
+            self.schedule_to_role_ids = dict(sorted(self.schedule_to_role_ids.items()))
         if self.by is not None and not self.by.delivers:
             self.by = None
         return self

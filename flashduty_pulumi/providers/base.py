@@ -176,10 +176,6 @@ class FlashdutyProvider(ResourceProvider):
 
     # ------------------------------------------------------------------ hooks for subclasses
 
-    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The canonical form of an API-shaped dict (see ``normalize.py``)."""
-        raise NotImplementedError
-
     def id_paths(self, body: Any) -> Iterator[tuple[Path, Any]]:
         """Every int64 ID in ``body`` with its path (for the 2**53 rule)."""
         return iter(())
@@ -228,11 +224,11 @@ class FlashdutyProvider(ResourceProvider):
             deduped = list(dict.fromkeys(all_failures))
             return CheckResult(props, [FieldFailure(p, r, props) for p, r in deduped])
         if model is not None and not unknown:
-            body = self.canonical(model.to_body())
-            checked = {k: v for k, v in body.items() if k in self.api_fields}
+            checked = {k: v for k, v in model.to_state().items() if k in self.api_fields}
         else:
-            # Preview with unknowns: canonicalise what is known, pass unknowns through.
-            checked = self.canonical(api)
+            # Preview with unknowns: the known fields in canonical form, the others as they are.
+            known = {k: v for k, v in api.items() if not contains_unknown(v)}
+            checked = {**api, **self.request_model.canonical_fields(known)}
         return CheckResult({**checked, **own}, [])
 
     # ------------------------------------------------------------------ diff
@@ -241,12 +237,11 @@ class FlashdutyProvider(ResourceProvider):
         """The managed keys whose value differs between state outputs and checked inputs, and
         those of them that force a replacement. Unknown values count as changed."""
         olds, news = plain(olds), plain(news)
-        old_api = self.canonical({k: olds[k] for k in self.api_fields if k in olds})
         changed: list[str] = []
         replaces: list[str] = []
         for key in (*self.api_fields, *self.diff_own_fields):
-            if key in self.api_fields:
-                old = old_api.get(key)
+            if key in self.api_fields:  # both in canonical form: state and checked inputs
+                old = olds.get(key)
                 new = news.get(key)
             else:
                 old = olds.get(key, self.own_defaults.get(key))
@@ -260,26 +255,28 @@ class FlashdutyProvider(ResourceProvider):
     @reported("diff")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed, replaces = self.changed_keys(olds, news)
-        result = DiffResult(
+        return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             delete_before_replace=self.delete_before_replace if replaces else None,
         )
-        result.changed_keys = changed  # type: ignore[attr-defined]  # for tests and tools
-        return result
 
     # ------------------------------------------------------------------ helpers for CRUD
 
     def split(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Checked inputs (or state) -> (API fields, own inputs with defaults)."""
         p = plain(props)
-        api = self.canonical({k: p[k] for k in self.api_fields if k in p})
+        api = {k: p[k] for k in self.api_fields if k in p}  # already canonical: check made them
         own = {k: p.get(k, d) for k, d in self.own_defaults.items()}
         return api, {k: v for k, v in own.items() if v is not None}
 
     def live_inputs(self, as_inputs: dict[str, Any]) -> dict[str, Any]:
-        """A rule read back (``Item.as_inputs()``) in the canonical form check produces."""
-        body = self.canonical(as_inputs)
+        """A rule read back (``Item.as_inputs()``) in the canonical form check produces, through the
+        same model; field by field where the live rule is one the model refuses (made elsewhere)."""
+        try:
+            body = self.request_model.model_validate(as_inputs).to_state()
+        except ValidationError:
+            body = self.request_model.canonical_fields(as_inputs)
         return {k: v for k, v in body.items() if k in self.api_fields}
 
     @staticmethod

@@ -12,13 +12,7 @@ from typing import Any
 from ..client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from .channel_rule_api import clear_read_cache
 from .channel_rules import RuleProvider
-from .normalize import (
-    canonical_escalation,
-    canonical_silence,
-    contains_unknown,
-    escalation_id_paths,
-    silence_id_paths,
-)
+from .normalize import contains_unknown, escalation_id_paths, silence_id_paths
 
 __all__ = ["EscalationRuleProvider", "RuleProvider", "SilenceRuleProvider", "clear_read_cache"]
 
@@ -38,9 +32,6 @@ class EscalationRuleProvider(RuleProvider):
 
     family = ESCALATION_RULES
 
-    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
-        return canonical_escalation(body)
-
     def id_paths(self, body: Any) -> Any:
         return escalation_id_paths(body)
 
@@ -49,9 +40,6 @@ class SilenceRuleProvider(RuleProvider):
     """``flashduty.SilenceRule``. The API has no info endpoint: a rule is read through the list."""
 
     family = SILENCE_RULES
-
-    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
-        return canonical_silence(body)
 
     def id_paths(self, body: Any) -> Any:
         return silence_id_paths(body)

@@ -17,8 +17,8 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
+from ..models.common import MAX_EXACT_INT
 from ..providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
-from ..providers.normalize import MAX_EXACT_INT
 from .args import (
     EscalateLayerArgs,
     FilterConditionArgs,
