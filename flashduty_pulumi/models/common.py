@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
-from typing import Annotated, Any, Generic, Literal, TypeVar
+import types
+import typing
+from collections.abc import Iterator, Mapping
+from typing import Annotated, Any, Generic, Literal, TypeVar, Union
 
 from pydantic import (
     AfterValidator,
@@ -35,6 +37,7 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 INT64_MAX = 2**63 - 1
@@ -192,15 +195,49 @@ class RequestModel(BaseModel):
         return out
 
 
+def id_values(model: type[BaseModel], data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every value of ``data`` (request-shaped, not validated) that ``model`` reads as an int64 ID,
+    with its path: the IDs that must not be numbers of 2**53 or more."""
+    for name, field in model.model_fields.items():
+        key = field.alias or name
+        if isinstance(data, Mapping) and key in data:
+            yield from _ids_in(_full_type(field), data[key], (key,))
+
+
+def _ids_in(tp: Any, value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin is Annotated:
+        if _IdOut in args[1:]:
+            yield path, value
+        else:
+            yield from _ids_in(args[0], value, path)
+    elif origin in (Union, types.UnionType):
+        for arg in args:
+            yield from _ids_in(arg, value, path)
+    elif origin is list and isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _ids_in(args[0], item, (*path, i))
+    elif origin is dict and isinstance(value, Mapping):
+        for k, item in value.items():
+            yield from _ids_in(args[1], item, (*path, str(k)))
+    elif isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(value, Mapping):
+        for sub, found in id_values(tp, value):
+            yield (*path, *sub), found
+
+
 @functools.cache
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any] | None:
     field = model.model_fields.get(name)
     if field is None:
         return None
-    annotation: Any = field.annotation
-    if field.metadata:  # constraints pydantic moved off the annotation
-        annotation = Annotated[(annotation, *field.metadata)]
-    return TypeAdapter(annotation)
+    return TypeAdapter(_full_type(field))
+
+
+def _full_type(field: FieldInfo) -> Any:
+    """A field's type with the constraints pydantic moved off its annotation."""
+    if not field.metadata:
+        return field.annotation
+    return Annotated[(field.annotation, *field.metadata)]
 
 
 def _field_state(adapter: TypeAdapter[Any], value: Any) -> Any:

@@ -25,7 +25,7 @@ import functools
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
 from pulumi.dynamic import (
@@ -41,9 +41,10 @@ from pydantic import ValidationError
 from ..client import FlashdutyClient, redact
 from ..client.config import ENV_APP_KEY, ENV_BASE_URL
 from ..models import RequestModel, field_path, validation_failures
+from ..models.common import id_values
 from ..simulate.lint.preview import preview_lint
 from .failures import FieldFailure
-from .normalize import Path, big_number_paths, contains_unknown, is_unknown, unknown_paths
+from .normalize import contains_unknown, is_unknown, too_big_for_a_number, unknown_paths
 
 PROVIDER_KEY = "__provider"
 CONFIG_APP_KEY = "flashduty:appKey"
@@ -176,10 +177,6 @@ class FlashdutyProvider(ResourceProvider):
 
     # ------------------------------------------------------------------ hooks for subclasses
 
-    def id_paths(self, body: Any) -> Iterator[tuple[Path, Any]]:
-        """Every int64 ID in ``body`` with its path (for the 2**53 rule)."""
-        return iter(())
-
     def own_inputs(self, props: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Our own inputs, defaults filled, and the failures among them."""
         return {}, []
@@ -201,7 +198,8 @@ class FlashdutyProvider(ResourceProvider):
         api = {k: v for k, v in props.items() if k not in self.own_defaults and k not in self.computed_fields}
         unknown = [field_path(p) for p in unknown_paths(props)]
 
-        too_big = [(field_path(p), TOO_BIG_FOR_A_NUMBER) for p in big_number_paths(api, self.id_paths)]
+        ids = id_values(self.request_model, api)
+        too_big = [(field_path(p), TOO_BIG_FOR_A_NUMBER) for p, v in ids if too_big_for_a_number(v)]
         model: RequestModel | None = None
         try:
             model = self.request_model.model_validate(api)

@@ -9,7 +9,7 @@ are, field by field (``RequestModel.canonical_fields``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from pulumi.output import Unknown
@@ -71,54 +71,3 @@ def canonical_object_id(value: Any) -> Any:
 def too_big_for_a_number(value: Any) -> bool:
     """An ID given as a number at or above 2**53: the engine's float64 may already have rounded it."""
     return is_number(value) and abs(value) >= MAX_EXACT_INT
-
-
-def big_number_paths(value: Any, id_paths: Callable[[Any], Iterator[tuple[Path, Any]]]) -> list[Path]:
-    """Paths of the IDs in ``value`` that were given as numbers too large to be exact."""
-    return [p for p, v in id_paths(value) if too_big_for_a_number(v)]
-
-
-# --------------------------------------------------------------------------- ID paths
-
-
-def route_id_paths(body: Any) -> Iterator[tuple[Path, Any]]:
-    """Every int64 ID in a route's inputs, with its path."""
-    if not isinstance(body, dict):
-        return
-    yield ("integration_id",), body.get("integration_id")
-    cases = body.get("cases")
-    if isinstance(cases, list):
-        for i, case in enumerate(cases):
-            if isinstance(case, dict) and isinstance(case.get("channel_ids"), list):
-                for j, v in enumerate(case["channel_ids"]):
-                    yield ("cases", i, "channel_ids", j), v
-    default = body.get("default")
-    if isinstance(default, dict) and isinstance(default.get("channel_ids"), list):
-        for j, v in enumerate(default["channel_ids"]):
-            yield ("default", "channel_ids", j), v
-
-
-_TARGET_SETS = ("person_ids", "team_ids")
-
-
-def escalation_id_paths(body: Any) -> Iterator[tuple[Path, Any]]:
-    if not isinstance(body, dict):
-        return
-    yield ("channel_id",), body.get("channel_id")
-    layers = body.get("layers")
-    if not isinstance(layers, list):
-        return
-    for i, layer in enumerate(layers):
-        target = layer.get("target") if isinstance(layer, dict) else None
-        if not isinstance(target, dict):
-            continue
-        for name in _TARGET_SETS:
-            ids = target.get(name)
-            if isinstance(ids, list):
-                for j, v in enumerate(ids):
-                    yield ("layers", i, "target", name, j), v
-
-
-def silence_id_paths(body: Any) -> Iterator[tuple[Path, Any]]:
-    if isinstance(body, dict):
-        yield ("channel_id",), body.get("channel_id")

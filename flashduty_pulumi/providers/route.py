@@ -28,7 +28,7 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from ..client import Conflict, FlashdutyError, ResourceNotFound
 from ..models import RouteItem, UpsertRouteRequest
 from .base import FlashdutyProvider, ProviderError, own_bool, plain, reported, warn
-from .normalize import contains_unknown, is_unknown, route_id_paths
+from .normalize import contains_unknown, is_unknown
 
 DELETE_BEHAVIORS = ("retain", "reset")
 
@@ -47,9 +47,6 @@ class RoutingRuleProvider(FlashdutyProvider):
     # A replacement moves the route to another integration; the old one is retained or reset after.
     delete_before_replace = False
     request_model = UpsertRouteRequest
-
-    def id_paths(self, body: Any) -> Any:
-        return route_id_paths(body)
 
     # ---------------------------------------------------------------- inputs and outputs
 

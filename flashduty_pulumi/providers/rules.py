@@ -12,7 +12,7 @@ from typing import Any
 from ..client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from .channel_rule_api import clear_read_cache
 from .channel_rules import RuleProvider
-from .normalize import contains_unknown, escalation_id_paths, silence_id_paths
+from .normalize import contains_unknown
 
 __all__ = ["EscalationRuleProvider", "RuleProvider", "SilenceRuleProvider", "clear_read_cache"]
 
@@ -32,17 +32,11 @@ class EscalationRuleProvider(RuleProvider):
 
     family = ESCALATION_RULES
 
-    def id_paths(self, body: Any) -> Any:
-        return escalation_id_paths(body)
-
 
 class SilenceRuleProvider(RuleProvider):
     """``flashduty.SilenceRule``. The API has no info endpoint: a rule is read through the list."""
 
     family = SILENCE_RULES
-
-    def id_paths(self, body: Any) -> Any:
-        return silence_id_paths(body)
 
     def change_failures(self, olds: dict[str, Any], api: dict[str, Any]) -> list[tuple[str, str]]:
         """A one-off window that has already ended silences nothing: almost certainly a mistake (a
