@@ -16,12 +16,9 @@ fractional part. Int64 IDs also accept a decimal string (the only exact way to p
 
 from __future__ import annotations
 
-import functools
 import re
-import types
-import typing
-from collections.abc import Iterator, Mapping
-from typing import Annotated, Any, Generic, Literal, TypeVar, Union
+from collections.abc import Mapping
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -29,24 +26,16 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
-    SerializationInfo,
     StrictBool,
     StrictStr,
-    TypeAdapter,
-    ValidationError,
     model_validator,
 )
-from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
+
+from .canonical import ID_OUT, MAX_EXACT_INT, STATE, SetOf, canonical_fields
 
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
-# From here on a float64 no longer holds every integer (2**53 + 1 rounds to 2**53): Pulumi carries
-# numbers as float64, so IDs this large travel, and are kept in state, as decimal strings.
-MAX_EXACT_INT = 2**53
-# The serialisation context of ``RequestModel.to_state``.
-_STATE = {"state": True}
 
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
@@ -106,20 +95,6 @@ def _object_id(value: str) -> str:
     return value.lower()
 
 
-def _id_out(value: int, info: SerializationInfo) -> int | str:
-    """An ID as the body sends it (a number), or in state a decimal string from 2**53 on."""
-    if info.context and info.context.get("state") and abs(value) >= MAX_EXACT_INT:
-        return str(value)
-    return value
-
-
-T = TypeVar("T")
-
-
-def _sorted_set(values: list[T]) -> list[T]:
-    return sorted(set(values))  # type: ignore[type-var]
-
-
 def _hhmm(value: str) -> str:
     if not _HHMM.fullmatch(value):
         raise PydanticCustomError(
@@ -130,16 +105,12 @@ def _hhmm(value: str) -> str:
     return value
 
 
-_IdOut = PlainSerializer(_id_out)
 # Any signed int64 (exact; decimal strings accepted).
 Int64 = Annotated[int, BeforeValidator(_id_value), Field(ge=INT64_MIN, le=INT64_MAX)]
 # A server-issued int64 ID (channel, integration, member, team, schedule): > 0.
-Int64ID = Annotated[int, BeforeValidator(_id_value), Field(gt=0, le=INT64_MAX), _IdOut]
+Int64ID = Annotated[int, BeforeValidator(_id_value), Field(gt=0, le=INT64_MAX), ID_OUT]
 # Non-negative int64 (versions, role IDs where 0 is the default role).
-NonNegativeInt64 = Annotated[int, BeforeValidator(_id_value), Field(ge=0, le=INT64_MAX), _IdOut]
-# A list the API treats as a set: kept sorted and without repeats, so that no order or repeat a
-# user wrote (or the server echoes) ever shows as a change.
-SetOf = Annotated[list[T], AfterValidator(_sorted_set)]
+NonNegativeInt64 = Annotated[int, BeforeValidator(_id_value), Field(ge=0, le=INT64_MAX), ID_OUT]
 # A plain integer field (priority, windows, counts): whole numbers only, no strings, no booleans.
 Integer = Annotated[int, BeforeValidator(_int_value)]
 # A JSON number (notify_step): int or float, no strings, no booleans.
@@ -177,7 +148,7 @@ class RequestModel(BaseModel):
     def to_state(self) -> dict[str, Any]:
         """The canonical form kept in Pulumi state and compared by diff: the body, with IDs of
         2**53 and more as decimal strings (the only form Pulumi's float64 numbers keep exact)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True, context=_STATE)
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, context=STATE)
 
     @classmethod
     def canonical_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -185,64 +156,7 @@ class RequestModel(BaseModel):
         as a whole (a preview with values not known yet, a rule made in the console): a field that
         does not validate on its own, or that the model does not have, is kept as it is. The
         model's own cross-field rules are not applied."""
-        out: dict[str, Any] = {}
-        for name, value in data.items():
-            adapter = _field_adapter(cls, name)
-            try:
-                out[name] = value if adapter is None else _field_state(adapter, value)
-            except ValidationError:
-                out[name] = value
-        return out
-
-
-def id_values(model: type[BaseModel], data: Any) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    """Every value of ``data`` (request-shaped, not validated) that ``model`` reads as an int64 ID,
-    with its path: the IDs that must not be numbers of 2**53 or more."""
-    for name, field in model.model_fields.items():
-        key = field.alias or name
-        if isinstance(data, Mapping) and key in data:
-            yield from _ids_in(_full_type(field), data[key], (key,))
-
-
-def _ids_in(tp: Any, value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], Any]]:
-    origin, args = typing.get_origin(tp), typing.get_args(tp)
-    if origin is Annotated:
-        if _IdOut in args[1:]:
-            yield path, value
-        else:
-            yield from _ids_in(args[0], value, path)
-    elif origin in (Union, types.UnionType):
-        for arg in args:
-            yield from _ids_in(arg, value, path)
-    elif origin is list and isinstance(value, list):
-        for i, item in enumerate(value):
-            yield from _ids_in(args[0], item, (*path, i))
-    elif origin is dict and isinstance(value, Mapping):
-        for k, item in value.items():
-            yield from _ids_in(args[1], item, (*path, str(k)))
-    elif isinstance(tp, type) and issubclass(tp, BaseModel) and isinstance(value, Mapping):
-        for sub, found in id_values(tp, value):
-            yield (*path, *sub), found
-
-
-@functools.cache
-def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any] | None:
-    field = model.model_fields.get(name)
-    if field is None:
-        return None
-    return TypeAdapter(_full_type(field))
-
-
-def _full_type(field: FieldInfo) -> Any:
-    """A field's type with the constraints pydantic moved off its annotation."""
-    if not field.metadata:
-        return field.annotation
-    return Annotated[(field.annotation, *field.metadata)]
-
-
-def _field_state(adapter: TypeAdapter[Any], value: Any) -> Any:
-    checked = adapter.validate_python(value)
-    return adapter.dump_python(checked, mode="json", by_alias=True, exclude_none=True, context=_STATE)
+        return canonical_fields(cls, data)
 
 
 class ResponseModel(BaseModel):

@@ -20,8 +20,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .canonical import MAX_EXACT_INT, SetOf
 from .common import (
-    MAX_EXACT_INT,
     Description,
     FilterConditionItem,
     Filters,
@@ -34,7 +34,6 @@ from .common import (
     ResponseModel,
     RuleList,
     RuleName,
-    SetOf,
     TimeFilter,
     TimeFilterItem,
     cross_field_error,

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
+from .canonical import SetOf
 from .common import FilterConditionItem as RouteMatchConditionItem
 from .common import (
     Int64ID,
@@ -17,7 +18,6 @@ from .common import (
     RequestModel,
     ResponseModel,
     RouteMatchCondition,
-    SetOf,
     cross_field_error,
 )
 from .common import Integer as _Integer

@@ -41,7 +41,7 @@ from pydantic import ValidationError
 from ..client import FlashdutyClient, redact
 from ..client.config import ENV_APP_KEY, ENV_BASE_URL
 from ..models import RequestModel, field_path, validation_failures
-from ..models.common import id_values
+from ..models.canonical import id_values
 from ..simulate.lint.preview import preview_lint
 from .failures import FieldFailure
 from .normalize import contains_unknown, is_unknown, too_big_for_a_number, unknown_paths

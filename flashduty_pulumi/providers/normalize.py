@@ -15,7 +15,7 @@ from typing import Any
 from pulumi.output import Unknown
 from pulumi.runtime.rpc import UNKNOWN
 
-from ..models.common import MAX_EXACT_INT
+from ..models.canonical import MAX_EXACT_INT
 
 Path = tuple[str | int, ...]
 

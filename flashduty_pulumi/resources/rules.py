@@ -17,7 +17,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ..models.common import MAX_EXACT_INT
+from ..models.canonical import MAX_EXACT_INT
 from ..providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
 from .args import (
     EscalateLayerArgs,
