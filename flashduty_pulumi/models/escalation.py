@@ -315,21 +315,5 @@ def time_filter_inputs(tf: TimeFilterItem) -> dict[str, Any]:
 
 
 def _layer_inputs(layer: EscalateLayerItem) -> dict[str, Any]:
-    t = layer.target
-    target: dict[str, Any] = {}
-    for name in ("person_ids", "team_ids", "emails"):
-        if getattr(t, name):
-            target[name] = list(getattr(t, name))
-    if t.schedule_to_role_ids:
-        target["schedule_to_role_ids"] = {k: list(v) for k, v in t.schedule_to_role_ids.items()}
-    if t.by is not None and (t.by.follow_preference or t.by.critical or t.by.warning or t.by.info):
-        target["by"] = t.by.model_dump()
-    if t.webhooks:
-        target["webhooks"] = [w.model_dump() for w in t.webhooks]
-    return {
-        "target": target,
-        "max_times": layer.max_times,
-        "notify_step": layer.notify_step,
-        "escalate_window": layer.escalate_window,
-        "force_escalate": layer.force_escalate,
-    }
+    """A read-back layer as sent; the request model leaves out what delivers or names nobody."""
+    return layer.model_dump(exclude_none=True)
