@@ -44,7 +44,7 @@ from ..models import RequestModel, field_path, validation_failures
 from ..models.canonical import id_values
 from ..simulate.lint.preview import preview_lint
 from .failures import FieldFailure
-from .normalize import contains_unknown, is_unknown, too_big_for_a_number, unknown_paths
+from .raw_inputs import contains_unknown, is_unknown, too_big_for_a_number, unknown_paths
 
 PROVIDER_KEY = "__provider"
 CONFIG_APP_KEY = "flashduty:appKey"

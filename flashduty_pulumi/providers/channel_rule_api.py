@@ -15,8 +15,8 @@ from ..client import FlashdutyError
 from ..client.rule_families import ChannelRuleItem, RuleFamily
 from .base import FlashdutyProvider, own_bool
 from .channel_lists import ListCache
-from .normalize import canonical_object_id, is_unknown
 from .ownership import FenceLists
+from .raw_inputs import canonical_object_id, is_unknown
 
 # How long a channel's rule list answers the name look-ups of further creates (``_same_named``).
 # The look-up is there for rules an interrupted earlier run left behind, which exist before this run

@@ -28,7 +28,7 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from ..client import Conflict, FlashdutyError, ResourceNotFound
 from ..models import RouteItem, UpsertRouteRequest
 from .base import FlashdutyProvider, ProviderError, own_bool, plain, reported, warn
-from .normalize import contains_unknown, is_unknown
+from .raw_inputs import contains_unknown, is_unknown
 
 DELETE_BEHAVIORS = ("retain", "reset")
 

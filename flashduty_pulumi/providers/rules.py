@@ -12,7 +12,7 @@ from typing import Any
 from ..client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from .channel_rule_api import clear_read_cache
 from .channel_rules import RuleProvider
-from .normalize import contains_unknown
+from .raw_inputs import contains_unknown
 
 __all__ = ["EscalationRuleProvider", "RuleProvider", "SilenceRuleProvider", "clear_read_cache"]
 

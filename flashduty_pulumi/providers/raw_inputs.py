@@ -1,5 +1,5 @@
-"""What the providers need around the models' canonical form: values not known yet at preview, and
-int64 IDs given as numbers too large for Pulumi to carry exactly.
+"""Input values as the engine hands them over, before the models read them: values not known yet
+at preview, and int64 IDs given as numbers too large for Pulumi to carry exactly.
 
 The canonical form itself (sets sorted, ObjectIDs lower-case, empty = absent, big IDs as strings in
 state, server defaults filled) is the request models' (``RequestModel.to_state``); values still
