@@ -277,6 +277,11 @@ class FlashdutyProvider(ResourceProvider):
             body = self.request_model.canonical_fields(as_inputs)
         return {k: v for k, v in body.items() if k in self.api_fields}
 
+    def read_result(self, id_: str, outs: dict[str, Any]) -> ReadResult:
+        """``outs`` as the state after a read; the inputs are the outputs less the computed ones."""
+        inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
+        return ReadResult(id_=id_, outs=outs, inputs=inputs)
+
     @staticmethod
     def gone() -> ReadResult:
         """The resource no longer exists: the engine drops it from state."""

@@ -65,13 +65,8 @@ class RuleProvider(CreatingRules):
                 "as it was: this resource's delete leaves the rule in place and its updates are refused. "
                 f"{let_go_advice()}"
             )
-            kept = plain(props)
-            return ReadResult(
-                id_=id_, outs=kept, inputs={k: v for k, v in kept.items() if k not in self.computed_fields}
-            )
-        outs = self.outputs(live, own)
-        inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
-        return ReadResult(id_=id_, outs=outs, inputs=inputs)
+            return self.read_result(id_, plain(props))
+        return self.read_result(id_, self.outputs(live, own))
 
     # ---------------------------------------------------------------- update
 

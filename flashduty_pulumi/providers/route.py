@@ -176,13 +176,8 @@ class RoutingRuleProvider(FlashdutyProvider):
                 "and resets are refused or skipped. Remove it from this program, or `pulumi state delete "
                 "<urn>`."
             )
-            kept = plain(props)
-            return ReadResult(
-                id_=id_, outs=kept, inputs={k: v for k, v in kept.items() if k not in self.computed_fields}
-            )
-        outs = self.outputs(live, own)
-        inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
-        return ReadResult(id_=id_, outs=outs, inputs=inputs)
+            return self.read_result(id_, plain(props))
+        return self.read_result(id_, self.outputs(live, own))
 
     def _taken_over(self, live: RouteItem, state: dict[str, Any]) -> bool:
         """A later version with exactly the settings this state recorded: another resource's takeover."""
