@@ -17,7 +17,7 @@ fractional part. Int64 IDs also accept a decimal string (the only exact way to p
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
@@ -145,10 +145,12 @@ class RequestModel(BaseModel):
         """The JSON body to send: API field names, defaults filled, ``None`` fields left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
-    def to_state(self) -> dict[str, Any]:
-        """The canonical form kept in Pulumi state and compared by diff: the body, with IDs of
-        2**53 and more as decimal strings (the only form Pulumi's float64 numbers keep exact)."""
-        return self.model_dump(mode="json", by_alias=True, exclude_none=True, context=STATE)
+    def to_state(self, fields: Collection[str] | None = None) -> dict[str, Any]:
+        """The canonical form kept in Pulumi state and compared by diff (of ``fields`` only, if
+        given): the body, with IDs of 2**53 and more as decimal strings (the only form Pulumi's
+        float64 numbers keep exact)."""
+        include = set(fields) if fields is not None else None
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, include=include, context=STATE)
 
     @classmethod
     def canonical_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -222,7 +222,7 @@ class FlashdutyProvider(ResourceProvider):
             deduped = list(dict.fromkeys(all_failures))
             return CheckResult(props, [FieldFailure(p, r, props) for p, r in deduped])
         if model is not None and not unknown:
-            checked = {k: v for k, v in model.to_state().items() if k in self.api_fields}
+            checked = model.to_state(self.api_fields)
         else:
             # Preview with unknowns: the known fields in canonical form, the others as they are.
             known = {k: v for k, v in api.items() if not contains_unknown(v)}
@@ -272,10 +272,10 @@ class FlashdutyProvider(ResourceProvider):
         """A rule read back (``Item.as_inputs()``) in the canonical form check produces, through the
         same model; field by field where the live rule is one the model refuses (made elsewhere)."""
         try:
-            body = self.request_model.model_validate(as_inputs).to_state()
+            return self.request_model.model_validate(as_inputs).to_state(self.api_fields)
         except ValidationError:
             body = self.request_model.canonical_fields(as_inputs)
-        return {k: v for k, v in body.items() if k in self.api_fields}
+            return {k: v for k, v in body.items() if k in self.api_fields}
 
     def read_result(self, id_: str, outs: dict[str, Any]) -> ReadResult:
         """``outs`` as the state after a read; the inputs are the outputs less the computed ones."""

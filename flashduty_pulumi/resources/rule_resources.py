@@ -85,7 +85,20 @@ class RoutingRule(pulumi.dynamic.Resource, module="flashduty", name="RoutingRule
         super().__init__(RoutingRuleProvider(), resource_name, _props(RoutingRuleProvider, locals()), opts)
 
 
-class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="EscalationRule"):
+class _ChannelRuleOutputs:
+    """The outputs every per-channel rule has, besides its own settings."""
+
+    channel_id: pulumi.Output[Any]
+    rule_name: pulumi.Output[str]
+    enabled: pulumi.Output[bool]
+    adopt_rule_id: pulumi.Output[str | None]
+    rule_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[int]
+    updated_at: pulumi.Output[int]
+
+
+class EscalationRule(_ChannelRuleOutputs, pulumi.dynamic.Resource, module="flashduty", name="EscalationRule"):
     """An escalation rule of a channel: who is notified, how, and in which order (``layers``).
 
     ``enabled`` (default true) maps to the rule's enable/disable state. ``adopt_rule_id`` takes
@@ -95,8 +108,6 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
     The resource ID is the 24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
     """
 
-    channel_id: pulumi.Output[Any]
-    rule_name: pulumi.Output[str]
     template_id: pulumi.Output[str]
     layers: pulumi.Output[list[dict[str, Any]]]
     priority: pulumi.Output[int]
@@ -104,12 +115,6 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
     description: pulumi.Output[str]
     filters: pulumi.Output[list[list[dict[str, Any]]]]
     time_filters: pulumi.Output[list[dict[str, Any]]]
-    enabled: pulumi.Output[bool]
-    adopt_rule_id: pulumi.Output[str | None]
-    rule_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    created_at: pulumi.Output[int]
-    updated_at: pulumi.Output[int]
 
     def __init__(
         self,
@@ -137,7 +142,7 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
         super().__init__(EscalationRuleProvider(), resource_name, props, opts)
 
 
-class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule"):
+class SilenceRule(_ChannelRuleOutputs, pulumi.dynamic.Resource, module="flashduty", name="SilenceRule"):
     """A silence rule of a channel: alerts matching ``filters`` inside a window are silenced.
 
     Give exactly one of ``time_filter`` (one-off, unix seconds) and ``time_filters`` (recurring).
@@ -145,20 +150,12 @@ class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule
     24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
     """
 
-    channel_id: pulumi.Output[Any]
-    rule_name: pulumi.Output[str]
     filters: pulumi.Output[list[list[dict[str, Any]]]]
     time_filter: pulumi.Output[dict[str, int] | None]
     time_filters: pulumi.Output[list[dict[str, Any]] | None]
     priority: pulumi.Output[int]
     description: pulumi.Output[str]
     is_directly_discard: pulumi.Output[bool]
-    enabled: pulumi.Output[bool]
-    adopt_rule_id: pulumi.Output[str | None]
-    rule_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    created_at: pulumi.Output[int]
-    updated_at: pulumi.Output[int]
 
     def __init__(
         self,

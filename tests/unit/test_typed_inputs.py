@@ -170,7 +170,7 @@ def test_a_resources_keyword_arguments_are_its_providers_fields(
         expected = _models(by_alias[name].annotation)
         nested = {PAIRS[t] for t in _typeddicts(keywords[name].annotation, namespace) if t in PAIRS}
         assert nested == expected, f"{resource.__name__}({name}=...): {nested} vs {expected}"
-    outputs = set(resource.__annotations__)
+    outputs = {name for klass in resource.__mro__ for name in getattr(klass, "__annotations__", {})}
     assert outputs >= {*keywords, *provider.computed_fields}
 
 
