@@ -29,14 +29,9 @@ from ..models import (
     ChannelPage,
     ChannelRuleIDRequest,
     ChannelScopedListRequest,
-    CreateEscalationRuleRequest,
-    CreateSilenceRuleRequest,
-    EscalateRuleItem,
     ListChannelsRequest,
-    ListEscalationRulesResponse,
     ListRoutesRequest,
     ListRoutesResponse,
-    ListSilenceRulesResponse,
     MemberItem,
     MemberListRequest,
     MemberPage,
@@ -44,7 +39,6 @@ from ..models import (
     RouteInfoRequest,
     RouteItem,
     RuleCreateResponse,
-    SilenceRuleItem,
     TeamInfoRequest,
     TeamItem,
     TeamListRequest,
@@ -53,8 +47,6 @@ from ..models import (
     TemplateItem,
     TemplateListRequest,
     TemplatePage,
-    UpdateEscalationRuleRequest,
-    UpdateSilenceRuleRequest,
     UpsertRouteRequest,
 )
 from .authgate import AuthGateTransport
@@ -64,6 +56,7 @@ from .errors import FlashdutyError
 from .limiter import LimiterTransport, RateLimiter
 from .redaction import install_log_filter
 from .retry import Deadline
+from .rule_families import ItemT, RuleFamily
 from .transport import ENDPOINT, HEADERS, AppKey, PoolTransport, shared_http_client
 
 install_log_filter()
@@ -194,9 +187,6 @@ class FlashdutyClient:
                 "InvalidResponse", f"unexpected response shape from {path}: {problems}", path=path
             ) from None
 
-    def _rule_call(self, path: str, channel_id: int, rule_id: str) -> Any:
-        return self.call(path, ChannelRuleIDRequest(channel_id=channel_id, rule_id=rule_id))
-
     # --------------------------------------------------------------------------------- routes
 
     def route_upsert(self, req: UpsertRouteRequest) -> None:
@@ -216,68 +206,45 @@ class FlashdutyClient:
         data = self.call("/route/list", ListRoutesRequest(integration_ids=list(integration_ids)))
         return self._parse(ListRoutesResponse, data, "/route/list").items
 
-    # -------------------------------------------------------------------------- escalation rules
+    # --------------------------------------------------------------------- per-channel rules
 
-    def escalation_rule_create(self, req: CreateEscalationRuleRequest) -> RuleCreateResponse:
+    def rule_create(self, family: RuleFamily[ItemT], req: RequestModel) -> RuleCreateResponse:
         """Not retried after an ambiguous failure: on ``maybe_applied`` look it up by name first."""
-        data = self.call("/channel/escalate/rule/create", req, idempotent=False)
-        return self._parse(RuleCreateResponse, data, "/channel/escalate/rule/create")
+        path = family.endpoint("create")
+        return self._parse(RuleCreateResponse, self.call(path, req, idempotent=False), path)
 
-    def escalation_rule_update(self, req: UpdateEscalationRuleRequest) -> None:
-        self.call("/channel/escalate/rule/update", req)
+    def rule_update(self, family: RuleFamily[ItemT], req: RequestModel) -> None:
+        """A full replacement (``family.update_model``)."""
+        self.call(family.endpoint("update"), req)
 
-    def escalation_rule_info(self, channel_id: int, rule_id: str) -> EscalateRuleItem | None:
-        """The rule, or None if the server returns no data; a missing rule raises ``ResourceNotFound``."""
-        data = self._rule_call("/channel/escalate/rule/info", channel_id, rule_id)
-        return None if not data else self._parse(EscalateRuleItem, data, "/channel/escalate/rule/info")
+    def rule_list(self, family: RuleFamily[ItemT], channel_id: int) -> list[ItemT]:
+        """Every rule of ``family`` in the channel."""
+        path = family.endpoint("list")
+        data = self.call(path, ChannelScopedListRequest(channel_id=channel_id))
+        return self._parse(family.list_model, data, path).items
 
-    def escalation_rule_list(self, channel_id: int) -> list[EscalateRuleItem]:
-        data = self.call("/channel/escalate/rule/list", ChannelScopedListRequest(channel_id=channel_id))
-        return self._parse(ListEscalationRulesResponse, data, "/channel/escalate/rule/list").items
+    def rule_get(self, family: RuleFamily[ItemT], channel_id: int, rule_id: str) -> ItemT | None:
+        """The rule, or None if the server returns no data. Through the info endpoint a missing rule
+        raises ``ResourceNotFound``; a family without one is read through its list (None if absent)."""
+        if not family.has_info:
+            wanted = rule_id.lower()
+            return next((r for r in self.rule_list(family, channel_id) if _rule_id(r) == wanted), None)
+        data = self._on_rule(family, "info", channel_id, rule_id)
+        return None if not data else self._parse(family.item_model, data, family.endpoint("info"))
 
-    def escalation_rules_named(self, channel_id: int, rule_name: str) -> list[EscalateRuleItem]:
-        """The channel's escalation rules called ``rule_name`` (to recover after ``maybe_applied``)."""
-        return [r for r in self.escalation_rule_list(channel_id) if r.rule_name == rule_name]
+    def rules_named(self, family: RuleFamily[ItemT], channel_id: int, rule_name: str) -> list[ItemT]:
+        """The channel's rules called ``rule_name`` (to recover after ``maybe_applied``)."""
+        return [r for r in self.rule_list(family, channel_id) if getattr(r, "rule_name", None) == rule_name]
 
-    def escalation_rule_delete(self, channel_id: int, rule_id: str) -> None:
-        self._rule_call("/channel/escalate/rule/delete", channel_id, rule_id)
+    def rule_delete(self, family: RuleFamily[ItemT], channel_id: int, rule_id: str) -> None:
+        self._on_rule(family, "delete", channel_id, rule_id)
 
-    def escalation_rule_enable(self, channel_id: int, rule_id: str) -> None:
-        self._rule_call("/channel/escalate/rule/enable", channel_id, rule_id)
+    def rule_set_enabled(self, family: RuleFamily[ItemT], channel: int, rule_id: str, enabled: bool) -> None:
+        self._on_rule(family, "enable" if enabled else "disable", channel, rule_id)
 
-    def escalation_rule_disable(self, channel_id: int, rule_id: str) -> None:
-        self._rule_call("/channel/escalate/rule/disable", channel_id, rule_id)
-
-    # ----------------------------------------------------------------------------- silence rules
-
-    def silence_rule_create(self, req: CreateSilenceRuleRequest) -> RuleCreateResponse:
-        """Not retried after an ambiguous failure: on ``maybe_applied`` look it up by name first."""
-        data = self.call("/channel/silence/rule/create", req, idempotent=False)
-        return self._parse(RuleCreateResponse, data, "/channel/silence/rule/create")
-
-    def silence_rule_update(self, req: UpdateSilenceRuleRequest) -> None:
-        self.call("/channel/silence/rule/update", req)
-
-    def silence_rule_list(self, channel_id: int) -> list[SilenceRuleItem]:
-        data = self.call("/channel/silence/rule/list", ChannelScopedListRequest(channel_id=channel_id))
-        return self._parse(ListSilenceRulesResponse, data, "/channel/silence/rule/list").items
-
-    def silence_rule_get(self, channel_id: int, rule_id: str) -> SilenceRuleItem | None:
-        """One silence rule, found through the list (the API has no silence info endpoint)."""
-        wanted = rule_id.lower()
-        return next((r for r in self.silence_rule_list(channel_id) if r.rule_id.lower() == wanted), None)
-
-    def silence_rules_named(self, channel_id: int, rule_name: str) -> list[SilenceRuleItem]:
-        return [r for r in self.silence_rule_list(channel_id) if r.rule_name == rule_name]
-
-    def silence_rule_delete(self, channel_id: int, rule_id: str) -> None:
-        self._rule_call("/channel/silence/rule/delete", channel_id, rule_id)
-
-    def silence_rule_enable(self, channel_id: int, rule_id: str) -> None:
-        self._rule_call("/channel/silence/rule/enable", channel_id, rule_id)
-
-    def silence_rule_disable(self, channel_id: int, rule_id: str) -> None:
-        self._rule_call("/channel/silence/rule/disable", channel_id, rule_id)
+    def _on_rule(self, family: RuleFamily[ItemT], operation: str, channel_id: int, rule_id: str) -> Any:
+        body = ChannelRuleIDRequest(channel_id=channel_id, rule_id=rule_id)
+        return self.call(family.endpoint(operation), body)
 
     # ---------------------------------------------------------------------------------- look-ups
 
@@ -313,36 +280,33 @@ class FlashdutyClient:
 
     def iter_channels(self, req: ListChannelsRequest | None = None) -> Iterator[ChannelItem]:
         """Every channel matching ``req``, page after page."""
-        first = req or ListChannelsRequest()
-        for p in range(first.p, first.p + _MAX_PAGES):
-            page = self.channel_list(first.model_copy(update={"p": p}))
-            yield from page.items
-            if not page.has_next_page or not page.items:
-                return
+        return _pages(self.channel_list, req or ListChannelsRequest())
 
     def iter_templates(self, req: TemplateListRequest | None = None) -> Iterator[TemplateItem]:
-        first = req or TemplateListRequest(limit=100)
-        for p in range(first.p, first.p + _MAX_PAGES):
-            page = self.template_list(first.model_copy(update={"p": p}))
-            yield from page.items
-            if not page.has_next_page or not page.items:
-                return
+        return _pages(self.template_list, req or TemplateListRequest(limit=100))
 
     def iter_members(self, req: MemberListRequest | None = None) -> Iterator[MemberItem]:
-        first = req or MemberListRequest(limit=100)
-        for p in range(first.p, first.p + _MAX_PAGES):
-            page = self.member_list(first.model_copy(update={"p": p}))
-            yield from page.items
-            if _last_page(len(page.items), first.limit, p, page.total):
-                return
+        return _pages(self.member_list, req or MemberListRequest(limit=100))
 
     def iter_teams(self, req: TeamListRequest | None = None) -> Iterator[TeamItem]:
-        first = req or TeamListRequest(limit=100)
-        for p in range(first.p, first.p + _MAX_PAGES):
-            page = self.team_list(first.model_copy(update={"p": p}))
-            yield from page.items
-            if _last_page(len(page.items), first.limit, p, page.total):
+        return _pages(self.team_list, req or TeamListRequest(limit=100))
+
+
+def _rule_id(item: Any) -> str:
+    return str(getattr(item, "rule_id", "")).lower()
+
+
+def _pages(fetch: Callable[[Any], Any], first: Any) -> Iterator[Any]:
+    """Every item of a paged list, from page ``first.p`` on. A page says it is the last by
+    ``has_next_page`` where the list reports one, else by being short or reaching ``total``."""
+    for p in range(first.p, first.p + _MAX_PAGES):
+        page = fetch(first.model_copy(update={"p": p}))
+        yield from page.items
+        if "has_next_page" in type(page).model_fields:
+            if not page.has_next_page or not page.items:
                 return
+        elif _last_page(len(page.items), first.limit, p, page.total):
+            return
 
 
 def _last_page(count: int, limit: int, p: int, total: int) -> bool:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from ..client import FlashdutyClient, InvalidParameter, ResourceNotFound
+from ..client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from ..models import (
     ChannelItem,
     EscalateRuleItem,
@@ -184,8 +185,8 @@ def read_snapshot(
         snap.channels.append(
             ChannelRules(
                 channel=ch,
-                escalation=client.escalation_rule_list(ch.channel_id),
-                silence=client.silence_rule_list(ch.channel_id),
+                escalation=client.rule_list(ESCALATION_RULES, ch.channel_id),
+                silence=client.rule_list(SILENCE_RULES, ch.channel_id),
             )
         )
     for integration_id in sorted(dict.fromkeys(integrations)):

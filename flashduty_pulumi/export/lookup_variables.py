@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..models.defaults import PRESET_TEMPLATE_ID
-from ..providers.normalize import canonical_id
+from ..providers.raw_inputs import canonical_id
 from .fetch import Directory, Snapshot
 from .names import Identifiers, slug
 from .pysource import Commented, Expr, py_str

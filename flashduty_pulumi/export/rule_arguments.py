@@ -28,7 +28,7 @@ from ..models import (
 )
 from ..providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
 from ..providers.base import FlashdutyProvider
-from ..providers.normalize import canonical_id
+from ..providers.raw_inputs import canonical_id
 from .lookup_variables import LookupVariables
 from .pysource import Call, Commented
 from .webhooks import WebhookSecrets

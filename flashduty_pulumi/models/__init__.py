@@ -22,6 +22,7 @@ from .common import (
     ResponseModel,
     RouteMatchCondition,
     RuleCreateResponse,
+    RuleList,
     TimeFilter,
     TimeFilterItem,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "RouteSection",
     "RouteSectionItem",
     "RuleCreateResponse",
+    "RuleList",
     "SilenceRuleItem",
     "TeamInfoRequest",
     "TeamItem",

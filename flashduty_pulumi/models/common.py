@@ -17,7 +17,8 @@ fractional part. Int64 IDs also accept a decimal string (the only exact way to p
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal
+from collections.abc import Collection, Mapping
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -31,10 +32,10 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .canonical import ID_OUT, MAX_EXACT_INT, STATE, SetOf, canonical_fields
+
 INT64_MAX = 2**63 - 1
 INT64_MIN = -(2**63)
-# Beyond this a float no longer holds every integer exactly.
-FLOAT_EXACT_MAX = 2**53
 
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 _OBJECT_ID = re.compile(r"[0-9a-fA-F]{24}")
@@ -52,7 +53,7 @@ def _integer(value: Any, *, allow_decimal_string: bool) -> int:
             raise PydanticCustomError(
                 "int_from_float", "must be a whole number, got {value}", {"value": value}
             )
-        if abs(value) > FLOAT_EXACT_MAX:
+        if abs(value) > MAX_EXACT_INT:
             raise PydanticCustomError(
                 "int_precision",
                 "{value} is too large to be exact as a floating-point number; pass it as a string",
@@ -84,13 +85,14 @@ def _number_value(value: Any) -> Any:
 
 
 def _object_id(value: str) -> str:
+    """A valid ObjectID, lower-case (the server compares them case-insensitively)."""
     if not _OBJECT_ID.fullmatch(value):
         raise PydanticCustomError(
             "object_id",
             "must be an ID of exactly 24 hexadecimal characters (0-9, a-f), got '{value}'",
             {"value": value},
         )
-    return value
+    return value.lower()
 
 
 def _hhmm(value: str) -> str:
@@ -106,9 +108,9 @@ def _hhmm(value: str) -> str:
 # Any signed int64 (exact; decimal strings accepted).
 Int64 = Annotated[int, BeforeValidator(_id_value), Field(ge=INT64_MIN, le=INT64_MAX)]
 # A server-issued int64 ID (channel, integration, member, team, schedule): > 0.
-Int64ID = Annotated[int, BeforeValidator(_id_value), Field(gt=0, le=INT64_MAX)]
+Int64ID = Annotated[int, BeforeValidator(_id_value), Field(gt=0, le=INT64_MAX), ID_OUT]
 # Non-negative int64 (versions, role IDs where 0 is the default role).
-NonNegativeInt64 = Annotated[int, BeforeValidator(_id_value), Field(ge=0, le=INT64_MAX)]
+NonNegativeInt64 = Annotated[int, BeforeValidator(_id_value), Field(ge=0, le=INT64_MAX), ID_OUT]
 # A plain integer field (priority, windows, counts): whole numbers only, no strings, no booleans.
 Integer = Annotated[int, BeforeValidator(_int_value)]
 # A JSON number (notify_step): int or float, no strings, no booleans.
@@ -143,6 +145,21 @@ class RequestModel(BaseModel):
         """The JSON body to send: API field names, defaults filled, ``None`` fields left out."""
         return self.model_dump(mode="json", by_alias=True, exclude_none=True)
 
+    def to_state(self, fields: Collection[str] | None = None) -> dict[str, Any]:
+        """The canonical form kept in Pulumi state and compared by diff (of ``fields`` only, if
+        given): the body, with IDs of 2**53 and more as decimal strings (the only form Pulumi's
+        float64 numbers keep exact)."""
+        include = set(fields) if fields is not None else None
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True, include=include, context=STATE)
+
+    @classmethod
+    def canonical_fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        """``data`` in the form ``to_state`` gives, field by field, for data that need not validate
+        as a whole (a preview with values not known yet, a rule made in the console): a field that
+        does not validate on its own, or that the model does not have, is kept as it is. The
+        model's own cross-field rules are not applied."""
+        return canonical_fields(cls, data)
+
 
 class ResponseModel(BaseModel):
     """Base of every response payload: unknown fields ignored, ``null`` means "use the default"."""
@@ -165,7 +182,7 @@ class FilterCondition(RequestModel):
 
     key: Annotated[StrictStr, Field(min_length=1)]
     oper: Operator
-    vals: Annotated[list[StrictStr], Field(min_length=1)]
+    vals: Annotated[SetOf[StrictStr], Field(min_length=1)]
 
 
 # Route ``if`` conditions have the same shape (a single AND list instead of OR-of-AND).
@@ -182,7 +199,7 @@ class TimeFilter(RequestModel):
 
     start: TimeOfDay
     end: TimeOfDay
-    repeat: list[Weekday] = Field(default_factory=list)
+    repeat: SetOf[Weekday] = Field(default_factory=list)
     cal_id: Annotated[StrictStr, Field(min_length=1)] | None = None
     is_off: StrictBool | None = None
 
@@ -258,6 +275,15 @@ class OnceTimeFilterItem(ResponseModel):
     def is_set(self) -> bool:
         """False for the ``{start_time: 0, end_time: 0}`` a recurring rule may carry."""
         return self.start_time > 0 or self.end_time > 0
+
+
+ItemT = TypeVar("ItemT", bound=ResponseModel)
+
+
+class RuleList(ResponseModel, Generic[ItemT]):
+    """``data`` of a per-channel rule list."""
+
+    items: list[ItemT] = Field(default_factory=list)
 
 
 class RuleCreateResponse(ResponseModel):

@@ -9,9 +9,18 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictStr, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    StrictBool,
+    StrictStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
+from .canonical import MAX_EXACT_INT, SetOf
 from .common import (
     Description,
     FilterConditionItem,
@@ -23,6 +32,7 @@ from .common import (
     ObjectID,
     RequestModel,
     ResponseModel,
+    RuleList,
     RuleName,
     TimeFilter,
     TimeFilterItem,
@@ -88,9 +98,9 @@ class NotifyBy(RequestModel):
     (``email``, ``sms``, ``voice``, ``push``, ``feishu_app:<id>``...)."""
 
     follow_preference: StrictBool = False
-    critical: list[ByChannel] = Field(default_factory=list)
-    warning: list[ByChannel] = Field(default_factory=list)
-    info: list[ByChannel] = Field(default_factory=list)
+    critical: SetOf[ByChannel] = Field(default_factory=list)
+    warning: SetOf[ByChannel] = Field(default_factory=list)
+    info: SetOf[ByChannel] = Field(default_factory=list)
 
     @property
     def delivers(self) -> bool:
@@ -122,6 +132,16 @@ def _webhook_type(value: str) -> str:
     return value
 
 
+def _whole_numbers(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer() and abs(value) < MAX_EXACT_INT:
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _whole_numbers(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_whole_numbers(v) for v in value]
+    return value
+
+
 def _given(value: Any) -> bool:
     return value is not None and value != "" and value != [] and value != {}
 
@@ -133,6 +153,13 @@ class WebhookTarget(RequestModel):
 
     type: Annotated[StrictStr, AfterValidator(_webhook_type)]
     settings: dict[str, Any]
+
+    @field_validator("settings")
+    @classmethod
+    def _whole_numbers(cls, settings: dict[str, Any]) -> dict[str, Any]:
+        """Whole floats as ints: the engine hands every number over as a float, and settings such as
+        ``data_source_id`` are integers to the API."""
+        return {k: _whole_numbers(v) for k, v in settings.items()}
 
     @model_validator(mode="after")
     def _check_settings(self) -> WebhookTarget:
@@ -148,10 +175,10 @@ class WebhookTarget(RequestModel):
 class EscalateTarget(RequestModel):
     """Who is notified (at least one of the four recipient lists) and how (``by`` and/or ``webhooks``)."""
 
-    person_ids: list[Int64ID] | None = None
-    team_ids: list[Int64ID] | None = None
-    schedule_to_role_ids: dict[ScheduleKey, list[NonNegativeInt64]] | None = None
-    emails: list[Email] | None = None
+    person_ids: SetOf[Int64ID] | None = None
+    team_ids: SetOf[Int64ID] | None = None
+    schedule_to_role_ids: dict[ScheduleKey, SetOf[NonNegativeInt64]] | None = None
+    emails: SetOf[Email] | None = None
     by: NotifyBy | None = None
     webhooks: list[WebhookTarget] | None = None
 
@@ -166,10 +193,12 @@ class EscalateTarget(RequestModel):
                 "a target needs a way to deliver: by (follow_preference or channels per severity) or webhooks"
             )
         # Canonical form (what a read-back normalises to): empty lists and a `by` that delivers
-        # nothing are left out rather than sent empty.
+        # nothing are left out rather than sent empty; schedules in the order of their IDs.
         for name in ("person_ids", "team_ids", "schedule_to_role_ids", "emails", "webhooks"):
             if not getattr(self, name):
                 setattr(self, name, None)
+        if self.schedule_to_role_ids:
+            self.schedule_to_role_ids = dict(sorted(self.schedule_to_role_ids.items()))
         if self.by is not None and not self.by.delivers:
             self.by = None
         return self
@@ -273,8 +302,7 @@ class EscalateRuleItem(ResponseModel):
         }
 
 
-class ListEscalationRulesResponse(ResponseModel):
-    items: list[EscalateRuleItem] = Field(default_factory=list)
+ListEscalationRulesResponse = RuleList[EscalateRuleItem]
 
 
 def time_filter_inputs(tf: TimeFilterItem) -> dict[str, Any]:
@@ -287,21 +315,5 @@ def time_filter_inputs(tf: TimeFilterItem) -> dict[str, Any]:
 
 
 def _layer_inputs(layer: EscalateLayerItem) -> dict[str, Any]:
-    t = layer.target
-    target: dict[str, Any] = {}
-    for name in ("person_ids", "team_ids", "emails"):
-        if getattr(t, name):
-            target[name] = list(getattr(t, name))
-    if t.schedule_to_role_ids:
-        target["schedule_to_role_ids"] = {k: list(v) for k, v in t.schedule_to_role_ids.items()}
-    if t.by is not None and (t.by.follow_preference or t.by.critical or t.by.warning or t.by.info):
-        target["by"] = t.by.model_dump()
-    if t.webhooks:
-        target["webhooks"] = [w.model_dump() for w in t.webhooks]
-    return {
-        "target": target,
-        "max_times": layer.max_times,
-        "notify_step": layer.notify_step,
-        "escalate_window": layer.escalate_window,
-        "force_escalate": layer.force_escalate,
-    }
+    """A read-back layer as sent; the request model leaves out what delivers or names nobody."""
+    return layer.model_dump(exclude_none=True)

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StrictBool, StrictStr, model_validator
 
+from .canonical import SetOf
 from .common import FilterConditionItem as RouteMatchConditionItem
 from .common import (
     Int64ID,
@@ -34,7 +35,7 @@ class RouteCase(RequestModel):
     """
 
     if_: list[RouteMatchCondition] = Field(alias="if")
-    channel_ids: list[Int64ID] = Field(default_factory=list)
+    channel_ids: SetOf[Int64ID] = Field(default_factory=list)
     fallthrough: StrictBool = DEFAULT_FALLTHROUGH
     routing_mode: RoutingMode = DEFAULT_ROUTING_MODE
     name_mapping_label: Annotated[StrictStr, Field(min_length=1)] | None = None
@@ -80,7 +81,7 @@ class RouteSection(RequestModel):
 class RouteDefault(RequestModel):
     """Where alerts go when no case matches (or every matching case yields no channel)."""
 
-    channel_ids: Annotated[list[Int64ID], Field(min_length=1)]
+    channel_ids: Annotated[SetOf[Int64ID], Field(min_length=1)]
 
 
 class UpsertRouteRequest(RequestModel):

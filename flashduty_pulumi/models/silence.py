@@ -22,6 +22,7 @@ from .common import (
     OnceTimeFilterItem,
     RequestModel,
     ResponseModel,
+    RuleList,
     RuleName,
     TimeFilter,
     TimeFilterItem,
@@ -130,5 +131,4 @@ class SilenceRuleItem(ResponseModel):
         return out
 
 
-class ListSilenceRulesResponse(ResponseModel):
-    items: list[SilenceRuleItem] = Field(default_factory=list)
+ListSilenceRulesResponse = RuleList[SilenceRuleItem]

@@ -25,7 +25,7 @@ import functools
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, TypeVar, cast
 
 from pulumi.dynamic import (
@@ -41,9 +41,10 @@ from pydantic import ValidationError
 from ..client import FlashdutyClient, redact
 from ..client.config import ENV_APP_KEY, ENV_BASE_URL
 from ..models import RequestModel, field_path, validation_failures
+from ..models.canonical import id_values
 from ..simulate.lint.preview import preview_lint
 from .failures import FieldFailure
-from .normalize import Path, big_number_paths, contains_unknown, is_unknown, unknown_paths
+from .raw_inputs import contains_unknown, is_unknown, too_big_for_a_number, unknown_paths
 
 PROVIDER_KEY = "__provider"
 CONFIG_APP_KEY = "flashduty:appKey"
@@ -176,14 +177,6 @@ class FlashdutyProvider(ResourceProvider):
 
     # ------------------------------------------------------------------ hooks for subclasses
 
-    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The canonical form of an API-shaped dict (see ``normalize.py``)."""
-        raise NotImplementedError
-
-    def id_paths(self, body: Any) -> Iterator[tuple[Path, Any]]:
-        """Every int64 ID in ``body`` with its path (for the 2**53 rule)."""
-        return iter(())
-
     def own_inputs(self, props: dict[str, Any]) -> tuple[dict[str, Any], list[tuple[str, str]]]:
         """Our own inputs, defaults filled, and the failures among them."""
         return {}, []
@@ -205,7 +198,8 @@ class FlashdutyProvider(ResourceProvider):
         api = {k: v for k, v in props.items() if k not in self.own_defaults and k not in self.computed_fields}
         unknown = [field_path(p) for p in unknown_paths(props)]
 
-        too_big = [(field_path(p), TOO_BIG_FOR_A_NUMBER) for p in big_number_paths(api, self.id_paths)]
+        ids = id_values(self.request_model, api)
+        too_big = [(field_path(p), TOO_BIG_FOR_A_NUMBER) for p, v in ids if too_big_for_a_number(v)]
         model: RequestModel | None = None
         try:
             model = self.request_model.model_validate(api)
@@ -228,11 +222,11 @@ class FlashdutyProvider(ResourceProvider):
             deduped = list(dict.fromkeys(all_failures))
             return CheckResult(props, [FieldFailure(p, r, props) for p, r in deduped])
         if model is not None and not unknown:
-            body = self.canonical(model.to_body())
-            checked = {k: v for k, v in body.items() if k in self.api_fields}
+            checked = model.to_state(self.api_fields)
         else:
-            # Preview with unknowns: canonicalise what is known, pass unknowns through.
-            checked = self.canonical(api)
+            # Preview with unknowns: the known fields in canonical form, the others as they are.
+            known = {k: v for k, v in api.items() if not contains_unknown(v)}
+            checked = {**api, **self.request_model.canonical_fields(known)}
         return CheckResult({**checked, **own}, [])
 
     # ------------------------------------------------------------------ diff
@@ -241,12 +235,11 @@ class FlashdutyProvider(ResourceProvider):
         """The managed keys whose value differs between state outputs and checked inputs, and
         those of them that force a replacement. Unknown values count as changed."""
         olds, news = plain(olds), plain(news)
-        old_api = self.canonical({k: olds[k] for k in self.api_fields if k in olds})
         changed: list[str] = []
         replaces: list[str] = []
         for key in (*self.api_fields, *self.diff_own_fields):
-            if key in self.api_fields:
-                old = old_api.get(key)
+            if key in self.api_fields:  # both in canonical form: state and checked inputs
+                old = olds.get(key)
                 new = news.get(key)
             else:
                 old = olds.get(key, self.own_defaults.get(key))
@@ -260,27 +253,34 @@ class FlashdutyProvider(ResourceProvider):
     @reported("diff")
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         changed, replaces = self.changed_keys(olds, news)
-        result = DiffResult(
+        return DiffResult(
             changes=bool(changed),
             replaces=replaces,
             delete_before_replace=self.delete_before_replace if replaces else None,
         )
-        result.changed_keys = changed  # type: ignore[attr-defined]  # for tests and tools
-        return result
 
     # ------------------------------------------------------------------ helpers for CRUD
 
     def split(self, props: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         """Checked inputs (or state) -> (API fields, own inputs with defaults)."""
         p = plain(props)
-        api = self.canonical({k: p[k] for k in self.api_fields if k in p})
+        api = {k: p[k] for k in self.api_fields if k in p}  # already canonical: check made them
         own = {k: p.get(k, d) for k, d in self.own_defaults.items()}
         return api, {k: v for k, v in own.items() if v is not None}
 
     def live_inputs(self, as_inputs: dict[str, Any]) -> dict[str, Any]:
-        """A rule read back (``Item.as_inputs()``) in the canonical form check produces."""
-        body = self.canonical(as_inputs)
-        return {k: v for k, v in body.items() if k in self.api_fields}
+        """A rule read back (``Item.as_inputs()``) in the canonical form check produces, through the
+        same model; field by field where the live rule is one the model refuses (made elsewhere)."""
+        try:
+            return self.request_model.model_validate(as_inputs).to_state(self.api_fields)
+        except ValidationError:
+            body = self.request_model.canonical_fields(as_inputs)
+            return {k: v for k, v in body.items() if k in self.api_fields}
+
+    def read_result(self, id_: str, outs: dict[str, Any]) -> ReadResult:
+        """``outs`` as the state after a read; the inputs are the outputs less the computed ones."""
+        inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
+        return ReadResult(id_=id_, outs=outs, inputs=inputs)
 
     @staticmethod
     def gone() -> ReadResult:

@@ -28,7 +28,7 @@ from pulumi.dynamic import CreateResult, ReadResult, UpdateResult
 from ..client import Conflict, FlashdutyError, ResourceNotFound
 from ..models import RouteItem, UpsertRouteRequest
 from .base import FlashdutyProvider, ProviderError, own_bool, plain, reported, warn
-from .normalize import canonical_route, contains_unknown, is_unknown, route_id_paths
+from .raw_inputs import contains_unknown, is_unknown
 
 DELETE_BEHAVIORS = ("retain", "reset")
 
@@ -47,12 +47,6 @@ class RoutingRuleProvider(FlashdutyProvider):
     # A replacement moves the route to another integration; the old one is retained or reset after.
     delete_before_replace = False
     request_model = UpsertRouteRequest
-
-    def canonical(self, body: dict[str, Any]) -> dict[str, Any]:
-        return canonical_route(body)
-
-    def id_paths(self, body: Any) -> Any:
-        return route_id_paths(body)
 
     # ---------------------------------------------------------------- inputs and outputs
 
@@ -182,13 +176,8 @@ class RoutingRuleProvider(FlashdutyProvider):
                 "and resets are refused or skipped. Remove it from this program, or `pulumi state delete "
                 "<urn>`."
             )
-            kept = plain(props)
-            return ReadResult(
-                id_=id_, outs=kept, inputs={k: v for k, v in kept.items() if k not in self.computed_fields}
-            )
-        outs = self.outputs(live, own)
-        inputs = {k: v for k, v in outs.items() if k not in self.computed_fields}
-        return ReadResult(id_=id_, outs=outs, inputs=inputs)
+            return self.read_result(id_, plain(props))
+        return self.read_result(id_, self.outputs(live, own))
 
     def _taken_over(self, live: RouteItem, state: dict[str, Any]) -> bool:
         """A later version with exactly the settings this state recorded: another resource's takeover."""

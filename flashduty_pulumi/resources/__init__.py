@@ -14,7 +14,7 @@ from .args import (
     TimeFilterArgs,
     WebhookArgs,
 )
-from .rules import EscalationRule, RoutingRule, SilenceRule
+from .rule_resources import EscalationRule, RoutingRule, SilenceRule
 
 __all__ = [
     "EscalateLayerArgs",

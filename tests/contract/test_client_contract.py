@@ -22,6 +22,7 @@ from flashduty_pulumi.client import (
     Unauthorized,
     is_not_found,
 )
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from flashduty_pulumi.emulator import seed
 from flashduty_pulumi.emulator.spec import SpecValidator
 from flashduty_pulumi.emulator.testing import EmulatorProcess
@@ -123,24 +124,26 @@ def assert_all_bodies_spec_valid(emu: EmulatorProcess, expected_paths: set[str])
 
 
 def test_escalation_cycle_sends_only_spec_valid_bodies(emu: EmulatorProcess, client: FlashdutyClient) -> None:
-    created = client.escalation_rule_create(CreateEscalationRuleRequest.model_validate(escalation_body()))
-    rule = client.escalation_rule_info(PAYMENTS, created.rule_id)
+    created = client.rule_create(
+        ESCALATION_RULES, CreateEscalationRuleRequest.model_validate(escalation_body())
+    )
+    rule = client.rule_get(ESCALATION_RULES, PAYMENTS, created.rule_id)
     assert rule is not None
     assert rule.layers[0].target.person_ids == [seed.ALICE_ID, seed.BIG_MEMBER_ID]  # int64 above 2**53, exact
-    # What we read back normalises to what we sent: no perpetual diff.
+    # What we read back, through the request model, is what we sent: no perpetual diff.
     sent = CreateEscalationRuleRequest.model_validate(escalation_body()).to_body()
-    assert rule.as_inputs() == sent
+    assert CreateEscalationRuleRequest.model_validate(rule.as_inputs()).to_body() == sent
     update = UpdateEscalationRuleRequest.model_validate(
         {**escalation_body(rule_name="Renamed", priority=5, aggr_window=120), "rule_id": created.rule_id}
     )
-    client.escalation_rule_update(update)
-    assert [r.rule_name for r in client.escalation_rule_list(PAYMENTS)] == ["Renamed"]
-    client.escalation_rule_disable(PAYMENTS, created.rule_id)
-    client.escalation_rule_enable(PAYMENTS, created.rule_id)
-    client.escalation_rule_disable(PAYMENTS, created.rule_id)
-    client.escalation_rule_delete(PAYMENTS, created.rule_id)
+    client.rule_update(ESCALATION_RULES, update)
+    assert [r.rule_name for r in client.rule_list(ESCALATION_RULES, PAYMENTS)] == ["Renamed"]
+    client.rule_set_enabled(ESCALATION_RULES, PAYMENTS, created.rule_id, False)
+    client.rule_set_enabled(ESCALATION_RULES, PAYMENTS, created.rule_id, True)
+    client.rule_set_enabled(ESCALATION_RULES, PAYMENTS, created.rule_id, False)
+    client.rule_delete(ESCALATION_RULES, PAYMENTS, created.rule_id)
     with pytest.raises(Exception) as info:
-        client.escalation_rule_info(PAYMENTS, created.rule_id)
+        client.rule_get(ESCALATION_RULES, PAYMENTS, created.rule_id)
     assert is_not_found(info.value) and info.value.status == 400  # type: ignore[attr-defined]
     assert_all_bodies_spec_valid(
         emu,
@@ -152,23 +155,23 @@ def test_escalation_cycle_sends_only_spec_valid_bodies(emu: EmulatorProcess, cli
 
 
 def test_silence_cycle_sends_only_spec_valid_bodies(emu: EmulatorProcess, client: FlashdutyClient) -> None:
-    created = client.silence_rule_create(CreateSilenceRuleRequest.model_validate(silence_body()))
-    rule = client.silence_rule_get(PAYMENTS, created.rule_id)
+    created = client.rule_create(SILENCE_RULES, CreateSilenceRuleRequest.model_validate(silence_body()))
+    rule = client.rule_get(SILENCE_RULES, PAYMENTS, created.rule_id)
     assert rule is not None and rule.once_window is not None
     assert rule.as_inputs() == CreateSilenceRuleRequest.model_validate(silence_body()).to_body()
     recurring = {k: v for k, v in silence_body().items() if k != "time_filter"}
     recurring["time_filters"] = [{"start": "22:00", "end": "23:30", "repeat": [0, 6]}]
-    client.silence_rule_update(
-        UpdateSilenceRuleRequest.model_validate({**recurring, "rule_id": created.rule_id})
+    client.rule_update(
+        SILENCE_RULES, UpdateSilenceRuleRequest.model_validate({**recurring, "rule_id": created.rule_id})
     )
-    rule = client.silence_rule_get(PAYMENTS, created.rule_id)
+    rule = client.rule_get(SILENCE_RULES, PAYMENTS, created.rule_id)
     assert rule is not None and rule.once_window is None  # time_filter null or zeros both read as "none"
     assert rule.as_inputs() == CreateSilenceRuleRequest.model_validate(recurring).to_body()
-    client.silence_rule_disable(PAYMENTS, created.rule_id)
-    client.silence_rule_enable(PAYMENTS, created.rule_id)
-    client.silence_rule_disable(PAYMENTS, created.rule_id)
-    client.silence_rule_delete(PAYMENTS, created.rule_id)
-    assert client.silence_rule_get(PAYMENTS, created.rule_id) is None
+    client.rule_set_enabled(SILENCE_RULES, PAYMENTS, created.rule_id, False)
+    client.rule_set_enabled(SILENCE_RULES, PAYMENTS, created.rule_id, True)
+    client.rule_set_enabled(SILENCE_RULES, PAYMENTS, created.rule_id, False)
+    client.rule_delete(SILENCE_RULES, PAYMENTS, created.rule_id)
+    assert client.rule_get(SILENCE_RULES, PAYMENTS, created.rule_id) is None
     assert_all_bodies_spec_valid(
         emu,
         {f"/channel/silence/rule/{op}" for op in ("create", "update", "list", "disable", "enable", "delete")},
@@ -239,9 +242,9 @@ def test_empty_data_in_every_form_is_success(
     emu: EmulatorProcess, client: FlashdutyClient, mode: str
 ) -> None:
     emu.set_config(empty_data=mode)
-    created = client.silence_rule_create(CreateSilenceRuleRequest.model_validate(silence_body()))
-    client.silence_rule_disable(PAYMENTS, created.rule_id)
-    client.silence_rule_delete(PAYMENTS, created.rule_id)
+    created = client.rule_create(SILENCE_RULES, CreateSilenceRuleRequest.model_validate(silence_body()))
+    client.rule_set_enabled(SILENCE_RULES, PAYMENTS, created.rule_id, False)
+    client.rule_delete(SILENCE_RULES, PAYMENTS, created.rule_id)
 
 
 # ---------------------------------------------------------------------------------------- faults
@@ -249,21 +252,23 @@ def test_empty_data_in_every_form_is_success(
 
 def test_503s_on_reads_are_retried(emu: EmulatorProcess, client: FlashdutyClient) -> None:
     emu.add_fault(status=503, count=2, path="/channel/escalate/rule/list")
-    assert client.escalation_rule_list(PAYMENTS) == []
+    assert client.rule_list(ESCALATION_RULES, PAYMENTS) == []
     assert client.request_count == 3 and client.retry_count == 2
 
 
 def test_429_burst_with_retry_after_is_ridden_out(emu: EmulatorProcess, client: FlashdutyClient) -> None:
     emu.add_fault(status=429, count=3, retry_after=0)
-    created = client.escalation_rule_create(CreateEscalationRuleRequest.model_validate(escalation_body()))
-    assert len(client.escalation_rules_named(PAYMENTS, "Primary on-call")) == 1
+    created = client.rule_create(
+        ESCALATION_RULES, CreateEscalationRuleRequest.model_validate(escalation_body())
+    )
+    assert len(client.rules_named(ESCALATION_RULES, PAYMENTS, "Primary on-call")) == 1
     assert created.rule_id
     assert [e["status"] for e in emu.writes()] == [429, 429, 429, 200]
 
 
 def test_dropped_connection_on_read_is_retried(emu: EmulatorProcess, client: FlashdutyClient) -> None:
     emu.add_fault(drop_connection=True, count=1, path="/channel/silence/rule/list")
-    assert client.silence_rule_list(PAYMENTS) == []
+    assert client.rule_list(SILENCE_RULES, PAYMENTS) == []
     assert client.request_count == 2
 
 
@@ -274,11 +279,11 @@ def test_create_is_not_repeated_when_it_may_have_been_applied(
     emu.add_fault(drop_connection=True, after_apply=True, count=1, path="/create")
     req = CreateEscalationRuleRequest.model_validate(escalation_body())
     with pytest.raises(TransportError) as info:
-        client.escalation_rule_create(req)
+        client.rule_create(ESCALATION_RULES, req)
     assert info.value.maybe_applied
     assert len([e for e in emu.writes() if e["path"].endswith("/create")]) == 1  # not retried
     # The provider's recovery: look it up by channel and name, adopt it instead of creating again.
-    assert len(client.escalation_rules_named(PAYMENTS, req.rule_name)) == 1
+    assert len(client.rules_named(ESCALATION_RULES, PAYMENTS, req.rule_name)) == 1
 
 
 def test_recover_finds_the_rule_an_ambiguous_create_made_and_nothing_is_made_twice(
@@ -296,7 +301,9 @@ def test_recover_finds_the_rule_an_ambiguous_create_made_and_nothing_is_made_twi
     data = client.call(
         "/channel/silence/rule/create", body, idempotent=False, deadline=deadline, recover=recover
     )
-    assert [r.rule_id for r in client.silence_rules_named(PAYMENTS, "Maintenance")] == [data["rule_id"]]
+    assert [r.rule_id for r in client.rules_named(SILENCE_RULES, PAYMENTS, "Maintenance")] == [
+        data["rule_id"]
+    ]
     assert len([e for e in emu.writes() if e["path"].endswith("/create")]) == 1
 
 
@@ -305,15 +312,15 @@ def test_create_503_after_apply_is_reported_not_retried(
 ) -> None:
     emu.add_fault(status=503, after_apply=True, count=1, path="/channel/silence/rule/create")
     with pytest.raises(ServerError) as info:
-        client.silence_rule_create(CreateSilenceRuleRequest.model_validate(silence_body()))
+        client.rule_create(SILENCE_RULES, CreateSilenceRuleRequest.model_validate(silence_body()))
     assert info.value.maybe_applied and info.value.request_id
-    assert len(client.silence_rules_named(PAYMENTS, "Maintenance")) == 1
+    assert len(client.rules_named(SILENCE_RULES, PAYMENTS, "Maintenance")) == 1
 
 
 def test_create_is_retried_after_a_plain_429(emu: EmulatorProcess, client: FlashdutyClient) -> None:
     emu.add_fault(status=429, count=1, path="/channel/silence/rule/create")
-    client.silence_rule_create(CreateSilenceRuleRequest.model_validate(silence_body()))
-    assert len(client.silence_rules_named(PAYMENTS, "Maintenance")) == 1
+    client.rule_create(SILENCE_RULES, CreateSilenceRuleRequest.model_validate(silence_body()))
+    assert len(client.rules_named(SILENCE_RULES, PAYMENTS, "Maintenance")) == 1
 
 
 def test_html_502_from_a_proxy_is_a_retried_server_error(
@@ -327,7 +334,7 @@ def test_html_502_from_a_proxy_is_a_retried_server_error(
 def test_wrong_key_is_unauthorized_and_never_echoed(emu: EmulatorProcess) -> None:
     bad = "definitely-not-the-key-000"
     with pytest.raises(Unauthorized) as info:
-        make_client(emu, key=bad).escalation_rule_list(PAYMENTS)
+        make_client(emu, key=bad).rule_list(ESCALATION_RULES, PAYMENTS)
     assert bad not in str(info.value) and bad not in repr(info.value) and info.value.status == 401
 
 
@@ -339,7 +346,7 @@ def test_client_limiter_keeps_the_server_limit_from_tripping(emu: EmulatorProces
     def worker() -> None:
         try:
             for _ in range(12):
-                client.escalation_rule_list(PAYMENTS)
+                client.rule_list(ESCALATION_RULES, PAYMENTS)
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -22,8 +22,10 @@ from flashduty_pulumi.providers import (
     ProviderError,
     RoutingRuleProvider,
     SilenceRuleProvider,
+    rule_creation,
+    rule_fences,
 )
-from flashduty_pulumi.providers import rules as rules_module
+from flashduty_pulumi.providers.claims import Claims
 
 pytestmark = pytest.mark.provider
 
@@ -150,7 +152,7 @@ def test_a_renamed_resource_takes_the_rule_over_and_the_old_one_leaves_it(
     props = checked(old_run, esc(rule_name="Renamed"))
     old = old_run.create(props)
     this_run = configured(EscalationRuleProvider)  # a later `up`, a new provider process in real life
-    monkeypatch.setattr(rules_module, "_CLAIMS", rules_module.Claims())
+    monkeypatch.setattr(rule_fences, "CLAIMS", Claims())
     new = this_run.create(props)
     this_run.delete(old.id, old.outs)
     assert new.id == old.id
@@ -184,7 +186,7 @@ def test_a_create_slower_than_the_timeout_is_waited_for_not_repeated(
 def test_a_timed_out_create_that_never_lands_fails_without_a_second_attempt(
     configured: Make[Any], emu: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules_module, "SETTLE_AFTER_TIMEOUT", 1.0)
+    monkeypatch.setattr(rule_creation, "SETTLE_AFTER_TIMEOUT", 1.0)
     p = configured(SilenceRuleProvider)
     short_timeout(p, emu, 0.3)
     emu.add_fault(path="/channel/silence/rule/create", latency_ms=800, status=503)  # slow, then refused
@@ -196,7 +198,7 @@ def test_a_timed_out_create_that_never_lands_fails_without_a_second_attempt(
 def test_a_create_refused_by_5xx_is_tried_again_within_the_retry_budget(
     configured: Make[Any], emu: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rules_module, "_sleep", lambda s: None)
+    monkeypatch.setattr(rule_creation, "_sleep", lambda s: None)
     p = configured(EscalationRuleProvider)
     emu.add_fault(path="/channel/escalate/rule/create", status=503, count=4)  # refused, not applied
     created = p.create(checked(p, esc(rule_name="Stubborn")))

@@ -19,8 +19,9 @@ from flashduty_pulumi.providers import (
     FlashdutyProvider,
     ProviderError,
     SilenceRuleProvider,
+    rule_fences,
 )
-from flashduty_pulumi.providers import rules as rules_module
+from flashduty_pulumi.providers.claims import Claims
 from flashduty_pulumi.providers.rules import clear_read_cache
 
 pytestmark = pytest.mark.provider
@@ -71,7 +72,7 @@ def run(configured: Make[Any], monkeypatch: pytest.MonkeyPatch) -> Callable[[typ
 
     def make(cls: type[P]) -> P:
         clear_read_cache()
-        monkeypatch.setattr(rules_module, "_CLAIMS", rules_module.Claims())
+        monkeypatch.setattr(rule_fences, "CLAIMS", Claims())
         return configured(cls)
 
     return make

@@ -144,7 +144,8 @@ def test_enabled_toggling(cls: type[FlashdutyProvider], configured: Make[Any], e
     created = p.create(off)
     assert created.outs["status"] == "disabled" and created.outs["enabled"] is False
     on = checked(p, inputs())
-    assert p.diff(created.id, created.outs, on).changed_keys == ["enabled"]  # type: ignore[attr-defined]
+    assert p.diff(created.id, created.outs, on).changes is True
+    assert p.changed_keys(created.outs, on) == (["enabled"], [])
     emu.clear_requests()
     outs = p.update(created.id, created.outs, on).outs
     assert outs is not None and outs["status"] == "enabled" and outs["enabled"] is True
@@ -195,8 +196,8 @@ def test_drift_is_seen_by_refresh_and_corrected_by_update(
     refreshed = p.read(created.id, created.outs)
     assert refreshed.inputs is not None and refreshed.outs is not None
     assert refreshed.inputs["description"] == "edited in the console" and refreshed.inputs["enabled"] is False
-    diff = p.diff(created.id, refreshed.outs, program)
-    assert diff.changed_keys == ["description", "enabled"]  # type: ignore[attr-defined]
+    assert p.diff(created.id, refreshed.outs, program).changes is True
+    assert p.changed_keys(refreshed.outs, program) == (["description", "enabled"], [])
     fixed = p.update(created.id, refreshed.outs, program).outs
     assert fixed is not None and fixed["description"] == "" and fixed["status"] == "enabled"
 

@@ -10,6 +10,7 @@ import pytest
 
 from flashduty_pulumi.client import AccessDenied, ClientConfig, FlashdutyClient, RateLimiter, Unauthorized
 from flashduty_pulumi.client.authgate import NOT_SENT
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES, SILENCE_RULES
 
 pytestmark = pytest.mark.unit
 
@@ -37,14 +38,14 @@ def client(status_for: dict[str, int]) -> tuple[FlashdutyClient, list[str]]:
 
 def test_a_wrong_key_costs_one_request_however_many_calls_race() -> None:
     c, seen = client({"/channel/escalate/rule/list": 401, "/channel/silence/rule/list": 401})
-    calls = [lambda: c.escalation_rule_list(1), lambda: c.silence_rule_list(1)] * 8
+    calls = [lambda: c.rule_list(ESCALATION_RULES, 1), lambda: c.rule_list(SILENCE_RULES, 1)] * 8
     with ThreadPoolExecutor(8) as pool:
         errors = list(pool.map(lambda call: _raises(call), calls))
     assert len(seen) == 1
     assert all(isinstance(e, Unauthorized) and e.request_id == "rid-401" for e in errors)
     assert sum(NOT_SENT in str(e) for e in errors) == 15
     with pytest.raises(Unauthorized, match="not sent"):
-        c.silence_rule_list(1)  # any endpoint: the key itself was refused
+        c.rule_list(SILENCE_RULES, 1)  # any endpoint: the key itself was refused
     assert len(seen) == 1
 
 
@@ -52,9 +53,9 @@ def test_a_missing_permission_is_remembered_per_endpoint() -> None:
     c, seen = client({"/channel/escalate/rule/disable": 403})
     for _ in range(3):
         with pytest.raises(AccessDenied):
-            c.escalation_rule_disable(1, "a" * 24)
+            c.rule_set_enabled(ESCALATION_RULES, 1, "a" * 24, False)
     assert seen == ["/channel/escalate/rule/disable"]
-    c.escalation_rule_list(1)  # reads still work
+    c.rule_list(ESCALATION_RULES, 1)  # reads still work
     assert seen[-1] == "/channel/escalate/rule/list"
 
 

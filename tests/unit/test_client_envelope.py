@@ -27,6 +27,7 @@ from flashduty_pulumi.client import (
     is_transient,
 )
 from flashduty_pulumi.client.config import ClientConfig
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES
 
 pytestmark = pytest.mark.unit
 
@@ -55,12 +56,12 @@ def client_for(response: httpx.Response | Any) -> FlashdutyClient:
 )
 def test_success_envelopes(payload: dict[str, Any]) -> None:
     c = client_for(httpx.Response(200, json=payload))
-    c.escalation_rule_delete(1, "a" * 24)  # no exception
+    c.rule_delete(ESCALATION_RULES, 1, "a" * 24)  # no exception
     assert c.route_info(5) is None
 
 
 def test_empty_body_is_success() -> None:
-    client_for(httpx.Response(200, content=b"")).escalation_rule_enable(1, "a" * 24)
+    client_for(httpx.Response(200, content=b"")).rule_set_enabled(ESCALATION_RULES, 1, "a" * 24, True)
 
 
 @pytest.mark.parametrize(
@@ -87,7 +88,7 @@ def test_classification_by_code(status: int, code: str, cls: type[FlashdutyError
         httpx.Response(status, json={"request_id": "rid-1", "error": {"code": code, "message": "m"}})
     )
     with pytest.raises(FlashdutyError) as info:
-        c.escalation_rule_info(1, "a" * 24)
+        c.rule_get(ESCALATION_RULES, 1, "a" * 24)
     err = info.value
     assert type(err) is cls
     assert (err.code, err.status, err.request_id, err.path) == (
@@ -104,7 +105,7 @@ def test_route_not_found_code_is_not_resource_not_found() -> None:
         httpx.Response(404, json={"request_id": "r", "error": {"code": "RouteNotFound", "message": "m"}})
     )
     with pytest.raises(FlashdutyError) as info:
-        c.escalation_rule_delete(1, "a" * 24)
+        c.rule_delete(ESCALATION_RULES, 1, "a" * 24)
     assert not is_not_found(info.value)
 
 
@@ -123,7 +124,7 @@ def test_route_not_found_code_is_not_resource_not_found() -> None:
 def test_classification_without_envelope(status: int, cls: type[FlashdutyError]) -> None:
     c = client_for(httpx.Response(status, text="<html>bad gateway</html>"))
     with pytest.raises(FlashdutyError) as info:
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     assert type(info.value) is cls
     assert info.value.status == status
 
@@ -137,7 +138,7 @@ def test_request_id_from_header_wins() -> None:
         )
     )
     with pytest.raises(InvalidParameter) as info:
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     assert info.value.request_id == "hdr-9" and "hdr-9" in str(info.value)
 
 
@@ -146,18 +147,18 @@ def test_reason_is_kept() -> None:
         httpx.Response(400, json={"error": {"code": "InvalidParameter", "message": "bad", "reason": "why"}})
     )
     with pytest.raises(InvalidParameter, match=r"bad \(why\)"):
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
 
 
 def test_non_json_success_is_an_error() -> None:
     with pytest.raises(FlashdutyError, match="not JSON"):
-        client_for(httpx.Response(200, text="hello")).escalation_rule_list(1)
+        client_for(httpx.Response(200, text="hello")).rule_list(ESCALATION_RULES, 1)
 
 
 def test_unexpected_shape_is_reported() -> None:
     with pytest.raises(FlashdutyError, match="unexpected response shape"):
-        client_for(httpx.Response(200, json={"data": {"rule_name": "x"}})).escalation_rule_create(
-            _escalation_create()
+        client_for(httpx.Response(200, json={"data": {"rule_name": "x"}})).rule_create(
+            ESCALATION_RULES, _escalation_create()
         )
 
 

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from flashduty_pulumi.client import ClientConfig, ConfigurationError, FlashdutyClient, RateLimiter
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from flashduty_pulumi.client.transport import shared_http_client
 from flashduty_pulumi.models import (
     CreateEscalationRuleRequest,
@@ -81,15 +82,17 @@ def test_escalation_cycle() -> None:
         }.get(path)
 
     c, rec = client(reply)
-    assert c.escalation_rule_create(CreateEscalationRuleRequest.model_validate(esc_req())).rule_id == RID
-    c.escalation_rule_update(UpdateEscalationRuleRequest.model_validate({**esc_req(), "rule_id": RID}))
-    got = c.escalation_rule_info(BIG, RID)
+    assert (
+        c.rule_create(ESCALATION_RULES, CreateEscalationRuleRequest.model_validate(esc_req())).rule_id == RID
+    )
+    c.rule_update(ESCALATION_RULES, UpdateEscalationRuleRequest.model_validate({**esc_req(), "rule_id": RID}))
+    got = c.rule_get(ESCALATION_RULES, BIG, RID)
     assert got is not None and got.channel_id == BIG
-    assert [r.rule_id for r in c.escalation_rule_list(BIG)] == [RID, "b" * 24]
-    assert [r.rule_id for r in c.escalation_rules_named(BIG, "r")] == [RID]
-    c.escalation_rule_disable(BIG, RID)
-    c.escalation_rule_enable(BIG, RID)
-    c.escalation_rule_delete(BIG, RID)
+    assert [r.rule_id for r in c.rule_list(ESCALATION_RULES, BIG)] == [RID, "b" * 24]
+    assert [r.rule_id for r in c.rules_named(ESCALATION_RULES, BIG, "r")] == [RID]
+    c.rule_set_enabled(ESCALATION_RULES, BIG, RID, False)
+    c.rule_set_enabled(ESCALATION_RULES, BIG, RID, True)
+    c.rule_delete(ESCALATION_RULES, BIG, RID)
     assert [p for p, _ in rec.calls] == [
         "/channel/escalate/rule/create",
         "/channel/escalate/rule/update",
@@ -117,13 +120,14 @@ def test_silence_cycle() -> None:
         return {}
 
     c, rec = client(reply)
-    assert c.silence_rule_create(CreateSilenceRuleRequest.model_validate(sil_req())).rule_name == "s"
-    c.silence_rule_update(UpdateSilenceRuleRequest.model_validate({**sil_req(), "rule_id": RID}))
-    assert c.silence_rule_get(1, RID.upper()) is not None
-    assert c.silence_rule_get(1, "c" * 24) is None
-    assert len(c.silence_rules_named(1, "s")) == 1
-    for op in (c.silence_rule_disable, c.silence_rule_enable, c.silence_rule_delete):
-        op(1, RID)
+    assert c.rule_create(SILENCE_RULES, CreateSilenceRuleRequest.model_validate(sil_req())).rule_name == "s"
+    c.rule_update(SILENCE_RULES, UpdateSilenceRuleRequest.model_validate({**sil_req(), "rule_id": RID}))
+    assert c.rule_get(SILENCE_RULES, 1, RID.upper()) is not None
+    assert c.rule_get(SILENCE_RULES, 1, "c" * 24) is None
+    assert len(c.rules_named(SILENCE_RULES, 1, "s")) == 1
+    c.rule_set_enabled(SILENCE_RULES, 1, RID, False)
+    c.rule_set_enabled(SILENCE_RULES, 1, RID, True)
+    c.rule_delete(SILENCE_RULES, 1, RID)
     assert [p.rsplit("/", 1)[1] for p, _ in rec.calls] == [
         "create",
         "update",
@@ -241,7 +245,7 @@ def test_client_is_safe_under_four_threads() -> None:
     def worker(n: int) -> None:
         try:
             for i in range(50):
-                items = c.escalation_rule_list(n * 1000 + i + 1)
+                items = c.rule_list(ESCALATION_RULES, n * 1000 + i + 1)
                 assert items[0].channel_id == n * 1000 + i + 1
         except BaseException as exc:  # pragma: no cover - reported below
             errors.append(exc)

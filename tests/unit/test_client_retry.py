@@ -22,6 +22,7 @@ from flashduty_pulumi.client import (
     should_retry,
 )
 from flashduty_pulumi.client.config import ClientConfig
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES, SILENCE_RULES
 from flashduty_pulumi.models import CreateEscalationRuleRequest, CreateSilenceRuleRequest, UpsertRouteRequest
 
 pytestmark = pytest.mark.unit
@@ -139,7 +140,7 @@ def test_5xx_then_success_is_retried_with_backoff() -> None:
         err(503, "ServiceUnavailable"),
         httpx.Response(200, json={"data": {"items": []}}),
     )
-    assert c.escalation_rule_list(1) == []
+    assert c.rule_list(ESCALATION_RULES, 1) == []
     assert len(seen) == 3 and clock.sleeps == [0.5, 1.0]
     assert c.request_count == 3 and c.retry_count == 2
 
@@ -149,14 +150,14 @@ def test_5xx_then_success_is_retried_with_backoff() -> None:
 )
 def test_transport_errors_are_retried_for_idempotent_calls(exc: type[httpx.HTTPError]) -> None:
     c, _clock, seen = scripted(raise_(exc), httpx.Response(200, json={"data": {}}))
-    c.escalation_rule_disable(1, "a" * 24)
+    c.rule_set_enabled(ESCALATION_RULES, 1, "a" * 24, False)
     assert len(seen) == 2
 
 
 def test_retries_stop_after_max_retries() -> None:
     c, clock, seen = scripted(err(500, "InternalError"))
     with pytest.raises(ServerError) as info:
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     assert len(seen) == 11  # 1 + 10 retries
     assert clock.sleeps == [0.5, 1.0, 2.0, 4.0] + [8.0] * 6  # capped at max_delay
     assert info.value.attempts == 11 and "after 11 attempts" in str(info.value)
@@ -166,13 +167,15 @@ def test_rate_limits_do_not_use_up_the_retries_but_zero_retries_means_none() -> 
     c, clock, seen = scripted(
         *[err(429, "RequestTooFrequently", {"Retry-After": "1"})] * 14, httpx.Response(200, json={"data": {}})
     )
-    c.escalation_rule_enable(1, "a" * 24)  # 14 429s in a row: more than max_retries, within the deadline
+    c.rule_set_enabled(
+        ESCALATION_RULES, 1, "a" * 24, True
+    )  # 14 429s in a row: more than max_retries, within the deadline
     assert len(seen) == 15 and clock.sleeps == [1.0] * 14
     c, clock, seen = scripted(err(429, "RequestTooFrequently", {"Retry-After": "1"}))
     never = RetryPolicy(max_retries=0)
     c.config = ClientConfig(app_key="retry-test-key-42", base_url="http://fd.test", retry=never)
     with pytest.raises(RateLimited):
-        c.escalation_rule_enable(1, "a" * 24)
+        c.rule_set_enabled(ESCALATION_RULES, 1, "a" * 24, True)
     assert len(seen) == 1
 
 
@@ -182,7 +185,7 @@ def test_deadline_stops_retrying() -> None:
         app_key="retry-test-key-42", base_url="http://fd.test", retry=RetryPolicy(deadline=3.0)
     )
     with pytest.raises(ServerError):
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     assert clock.sleeps == [0.5, 1.0] and len(seen) == 3  # a 2 s wait would pass the 3 s budget
 
 
@@ -190,7 +193,7 @@ def test_retry_after_seconds_is_honoured() -> None:
     c, clock, _ = scripted(
         err(429, "RequestTooFrequently", {"Retry-After": "3"}), httpx.Response(200, json={"data": {}})
     )
-    c.escalation_rule_enable(1, "a" * 24)
+    c.rule_set_enabled(ESCALATION_RULES, 1, "a" * 24, True)
     assert clock.sleeps == [3.0]
 
 
@@ -199,21 +202,21 @@ def test_retry_after_http_date_is_honoured() -> None:
     c, clock, _ = scripted(
         err(503, "ServiceUnavailable", {"Retry-After": date}), httpx.Response(200, json={"data": {}})
     )
-    c.escalation_rule_enable(1, "a" * 24)
+    c.rule_set_enabled(ESCALATION_RULES, 1, "a" * 24, True)
     assert clock.sleeps == [pytest.approx(5.0)]
 
 
 def test_too_long_retry_after_gives_up() -> None:
     c, clock, seen = scripted(err(429, "RequestTooFrequently", {"Retry-After": "3600"}))
     with pytest.raises(RateLimited) as info:
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     assert len(seen) == 1 and clock.sleeps == [] and info.value.retry_after == 3600
 
 
 def test_client_errors_are_not_retried() -> None:
     c, _, seen = scripted(err(400, "InvalidParameter"))
     with pytest.raises(InvalidParameter) as info:
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     assert len(seen) == 1 and info.value.maybe_applied is False
 
 
@@ -236,9 +239,9 @@ def test_client_errors_are_not_retried() -> None:
 def test_create_is_not_retried_after_ambiguous_failure(create: str, failure: Any) -> None:
     c, clock, seen = scripted(failure, httpx.Response(200, json=OK))
     call = (
-        (lambda: c.escalation_rule_create(escalation_create()))
+        (lambda: c.rule_create(ESCALATION_RULES, escalation_create()))
         if create == "escalation"
-        else (lambda: c.silence_rule_create(silence_create()))
+        else (lambda: c.rule_create(SILENCE_RULES, silence_create()))
     )
     with pytest.raises((ServerError, TransportError)) as info:
         call()
@@ -259,7 +262,7 @@ def test_create_is_not_retried_after_ambiguous_failure(create: str, failure: Any
 )
 def test_create_is_retried_when_surely_not_applied(failure: Any) -> None:
     c, _, seen = scripted(failure, failure, httpx.Response(200, json=OK))
-    assert c.escalation_rule_create(escalation_create()).rule_id == "a" * 24
+    assert c.rule_create(ESCALATION_RULES, escalation_create()).rule_id == "a" * 24
     assert len(seen) == 3
 
 
@@ -267,7 +270,7 @@ def test_create_error_after_an_ambiguous_retry_keeps_maybe_applied() -> None:
     # A connect error (safe to retry), then a 500 (ambiguous): stop, maybe applied.
     c, _, seen = scripted(raise_(httpx.ConnectError), err(500, "InternalError"))
     with pytest.raises(ServerError) as info:
-        c.silence_rule_create(silence_create())
+        c.rule_create(SILENCE_RULES, silence_create())
     assert len(seen) == 2 and info.value.maybe_applied
 
 
@@ -288,7 +291,7 @@ def test_transport_error_text() -> None:
         app_key="retry-test-key-42", base_url="http://fd.test", retry=RetryPolicy(max_retries=0)
     )
     with pytest.raises(TransportError) as info:
-        c.escalation_rule_list(1)
+        c.rule_list(ESCALATION_RULES, 1)
     text = str(info.value)
     assert (
         "ConnectError" in text

@@ -10,7 +10,7 @@ import pytest
 from pulumi.runtime.rpc import is_rpc_secret, unwrap_rpc_secret
 
 import flashduty_pulumi as fd
-from flashduty_pulumi.resources.rules import exact_ids
+from flashduty_pulumi.resources.input_values import exact_ids
 
 pytestmark = pytest.mark.unit
 

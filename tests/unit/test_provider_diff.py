@@ -54,7 +54,9 @@ def esc_diff(old_over: dict[str, Any], new_over: dict[str, Any]) -> tuple[bool |
     olds = as_state(checked(p, {**ESC, **old_over}), **RULE_COMPUTED)
     news = checked(p, {**ESC, **new_over})
     d = p.diff("66f1e2d3c4b5a697889900aa", olds, news)
-    return d.changes, d.changed_keys, d.replaces or []  # type: ignore[attr-defined]
+    changed, replaces = p.changed_keys(olds, news)
+    assert d.changes is bool(changed) and (d.replaces or []) == replaces  # the keys behind the result
+    return d.changes, changed, d.replaces or []
 
 
 def test_no_change_when_only_the_representation_differs() -> None:
@@ -113,9 +115,10 @@ def test_drift_found_by_refresh_is_corrected() -> None:
     live = copy.deepcopy(checked(p, program))
     live["filters"][0][0]["vals"] = ["Info", "Warning"]  # edited in the console
     live["enabled"] = False  # and disabled there
-    d = p.diff("r", as_state(live, **RULE_COMPUTED), checked(p, program))
+    olds, news = as_state(live, **RULE_COMPUTED), checked(p, program)
+    d = p.diff("r", olds, news)
     assert d.changes is True
-    assert d.changed_keys == ["filters", "enabled"]  # type: ignore[attr-defined]
+    assert p.changed_keys(olds, news) == (["filters", "enabled"], [])
     assert not d.replaces
 
 
@@ -125,13 +128,14 @@ def test_unknown_values_are_changes_and_an_unknown_identity_replaces() -> None:
     news = checked(p, ESC)
     news["description"] = Unknown()
     d = p.diff("r", olds, news)
-    assert d.changes is True and d.changed_keys == ["description"] and d.replaces == []  # type: ignore[attr-defined]
+    assert d.changes is True and p.changed_keys(olds, news) == (["description"], []) and d.replaces == []
     news["channel_id"] = Unknown()
     d = p.diff("r", olds, news)
     assert d.replaces == ["channel_id"]
     news = checked(p, ESC)
     news["layers"][0]["target"]["person_ids"].append(Unknown())
-    assert p.diff("r", olds, news).changed_keys == ["layers"]  # type: ignore[attr-defined]
+    assert p.diff("r", olds, news).changes is True
+    assert p.changed_keys(olds, news) == (["layers"], [])
 
 
 def test_route_diff() -> None:
@@ -141,12 +145,15 @@ def test_route_diff() -> None:
     assert p.diff("6022140857131", olds, checked(p, base)).changes is False
     # adopt only matters at create; delete_behavior must reach the state that destroy reads
     assert p.diff("x", olds, checked(p, {**base, "adopt": True})).changes is False
-    d = p.diff("x", olds, checked(p, {**base, "delete_behavior": "reset"}))
-    assert d.changed_keys == ["delete_behavior"] and not d.replaces  # type: ignore[attr-defined]
+    news = checked(p, {**base, "delete_behavior": "reset"})
+    d = p.diff("x", olds, news)
+    assert d.changes is True and not d.replaces
+    assert p.changed_keys(olds, news) == (["delete_behavior"], [])
     d = p.diff("x", olds, checked(p, {**base, "integration_id": 6022140858131}))
     assert d.replaces == ["integration_id"] and d.delete_before_replace is False
-    d = p.diff("x", olds, checked(p, {**base, "default": {"channel_ids": [CH2, CH]}}))
-    assert d.changed_keys == ["default"]  # type: ignore[attr-defined]
+    news = checked(p, {**base, "default": {"channel_ids": [CH2, CH]}})
+    assert p.diff("x", olds, news).changes is True
+    assert p.changed_keys(olds, news) == (["default"], [])
 
 
 def test_state_from_an_older_provider_without_own_fields() -> None:

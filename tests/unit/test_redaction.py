@@ -21,6 +21,7 @@ from flashduty_pulumi.client import (
     redact,
     register_secret,
 )
+from flashduty_pulumi.client.rule_families import ESCALATION_RULES
 
 pytestmark = pytest.mark.unit
 
@@ -66,7 +67,7 @@ def test_httpx_exceptions_that_quote_the_url(exc_type: type[Exception]) -> None:
         raise exc_type(f"failed for {request.url} (key {KEY})", request=request)  # type: ignore[call-arg]
 
     with pytest.raises(FlashdutyError) as info:
-        make_client(handler).escalation_rule_list(1)
+        make_client(handler).rule_list(ESCALATION_RULES, 1)
     assert_clean(full_text(info.value))
     assert "app_key=***" in str(info.value) or "***" in str(info.value)
 
@@ -77,7 +78,7 @@ def test_real_connection_refused_over_a_socket() -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with pytest.raises(TransportError) as info:
-        make_client(base_url=f"http://127.0.0.1:{port}", retries=1).escalation_rule_list(1)
+        make_client(base_url=f"http://127.0.0.1:{port}", retries=1).rule_list(ESCALATION_RULES, 1)
     assert_clean(full_text(info.value))
     assert not info.value.maybe_applied
 
@@ -89,7 +90,7 @@ def test_server_echoing_the_key() -> None:
         )
 
     with pytest.raises(FlashdutyError) as info:
-        make_client(handler).escalation_rule_list(1)
+        make_client(handler).rule_list(ESCALATION_RULES, 1)
     assert_clean(full_text(info.value))
     assert_clean(info.value.message)
 
@@ -122,7 +123,7 @@ def test_log_lines_are_scrubbed(caplog: pytest.LogCaptureFixture) -> None:
         return httpx.Response(200, json={"data": {"items": []}})
 
     with caplog.at_level(logging.DEBUG):
-        make_client(handler, retries=2).escalation_rule_list(1)
+        make_client(handler, retries=2).rule_list(ESCALATION_RULES, 1)
         logging.getLogger("flashduty_pulumi").warning("explicit %s", KEY)
         logging.getLogger("httpx").info("HTTP Request: POST %s", seen[0])
         try:

@@ -17,8 +17,7 @@ from typing import Any
 import pulumi
 import pulumi.dynamic
 
-from ..providers import EscalationRuleProvider, RoutingRuleProvider, SilenceRuleProvider
-from ..providers.normalize import MAX_EXACT_INT
+from ..providers import EscalationRuleProvider, FlashdutyProvider, RoutingRuleProvider, SilenceRuleProvider
 from .args import (
     EscalateLayerArgs,
     FilterConditionArgs,
@@ -29,6 +28,7 @@ from .args import (
     RouteSectionArgs,
     TimeFilterArgs,
 )
+from .input_values import exact_ids, secret_layers
 from .names import claimed_name
 
 __all__ = ["EscalationRule", "RoutingRule", "SilenceRule"]
@@ -36,80 +36,12 @@ __all__ = ["EscalationRule", "RoutingRule", "SilenceRule"]
 # OR of AND groups: [[c1, c2], [c3]] means (c1 AND c2) OR c3.
 FiltersInput = Sequence[pulumi.Input[Sequence[pulumi.Input[FilterConditionArgs]]]]
 
-_RULE_COMPUTED = ("rule_id", "status", "created_at", "updated_at")
-_ROUTE_COMPUTED = ("version", "status", "created_at", "updated_at")
 
-
-def exact_ids(value: Any) -> Any:
-    """``value`` with every Python int of 2**53 or more turned into its decimal string.
-
-    The engine carries numbers as float64, which cannot hold such an int exactly (2**53 + 1 arrives
-    as 2**53), while IDs this large are common (and a look-up may return one). As a string the ID
-    survives the engine, and the provider turns it back into the exact int64. Plain values are
-    walked; Outputs (and awaitables) are converted when they resolve, keeping their secretness
-    and unknowns. Floats are left alone: they may already be rounded, so check refuses them.
-    """
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return str(value) if abs(value) >= MAX_EXACT_INT else value
-    if isinstance(value, str) or value is None or isinstance(value, float):
-        return value
-    if isinstance(value, dict):
-        return {_exact_key(k): exact_ids(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [exact_ids(v) for v in value]
-    # An Output or an awaitable: convert what it resolves to; nested Outputs are resolved too.
-    return pulumi.Output.from_input(value).apply(lambda got: pulumi.Output.from_input(exact_ids(got)))
-
-
-def _exact_key(key: Any) -> Any:
-    """Map keys (``schedule_to_role_ids`` is keyed by schedule ID) as strings when too large."""
-    if isinstance(key, int) and not isinstance(key, bool) and abs(key) >= MAX_EXACT_INT:
-        return str(key)
-    return key
-
-
-def _exact(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: exact_ids(v) for k, v in props.items()}
-
-
-def secret_layers(layers: Any) -> Any:
-    """``layers`` with the ``webhooks`` of every target as a secret (their settings carry tokens).
-
-    Only the webhooks are wrapped: the layers, their targets and every other value stay as given,
-    so a value not known at preview leaves the rest of the structure visible and checkable. Where a
-    layer, a target or the whole list is itself an Output, its webhooks are marked when it resolves.
-    """
-    if layers is None:
-        return None
-    if isinstance(layers, (list, tuple)):
-        return [_secret_layer(layer) for layer in layers]
-    if isinstance(layers, dict):
-        return _secret_layer(layers)  # one layer without its brackets: check says to wrap it
-    if isinstance(layers, (str, int, float, bool)):
-        return layers
-    return pulumi.Output.from_input(layers).apply(lambda got: pulumi.Output.from_input(secret_layers(got)))
-
-
-def _secret_layer(layer: Any) -> Any:
-    if isinstance(layer, dict):
-        target = layer.get("target")
-        return layer if target is None else {**layer, "target": _secret_target(target)}
-    if layer is None or isinstance(layer, (str, int, float, bool, list, tuple)):
-        return layer  # not a layer: check says so
-    return pulumi.Output.from_input(layer).apply(lambda got: pulumi.Output.from_input(_secret_layer(got)))
-
-
-def _secret_target(target: Any) -> Any:
-    if isinstance(target, dict):
-        hooks = target.get("webhooks")
-        if hooks is None or (isinstance(hooks, (list, tuple)) and not hooks):
-            return target
-        return {**target, "webhooks": pulumi.Output.secret(hooks)}
-    if target is None or isinstance(target, (str, int, float, bool, list, tuple)):
-        return target
-    return pulumi.Output.from_input(target).apply(lambda got: pulumi.Output.from_input(_secret_target(got)))
+def _props(provider: type[FlashdutyProvider], given: dict[str, Any]) -> dict[str, Any]:
+    """The provider's inputs taken from ``given`` (the constructor's arguments), IDs made exact, and
+    its computed outputs as None, so that their attributes exist at preview (where they are unknown)."""
+    inputs = (*provider.api_fields, *provider.own_defaults)
+    return {**{k: exact_ids(given[k]) for k in inputs}, **dict.fromkeys(provider.computed_fields)}
 
 
 def _with_secret_outputs(opts: pulumi.ResourceOptions | None, names: list[str]) -> pulumi.ResourceOptions:
@@ -150,19 +82,23 @@ class RoutingRule(pulumi.dynamic.Resource, module="flashduty", name="RoutingRule
         delete_behavior: pulumi.Input[str] = "retain",
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "integration_id": integration_id,
-            "cases": cases,
-            "default": default,
-            "sections": sections,
-            "adopt": adopt,
-            "delete_behavior": delete_behavior,
-            **dict.fromkeys(_ROUTE_COMPUTED),
-        }
-        super().__init__(RoutingRuleProvider(), resource_name, _exact(props), opts)
+        super().__init__(RoutingRuleProvider(), resource_name, _props(RoutingRuleProvider, locals()), opts)
 
 
-class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="EscalationRule"):
+class _ChannelRuleOutputs:
+    """The outputs every per-channel rule has, besides its own settings."""
+
+    channel_id: pulumi.Output[Any]
+    rule_name: pulumi.Output[str]
+    enabled: pulumi.Output[bool]
+    adopt_rule_id: pulumi.Output[str | None]
+    rule_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    created_at: pulumi.Output[int]
+    updated_at: pulumi.Output[int]
+
+
+class EscalationRule(_ChannelRuleOutputs, pulumi.dynamic.Resource, module="flashduty", name="EscalationRule"):
     """An escalation rule of a channel: who is notified, how, and in which order (``layers``).
 
     ``enabled`` (default true) maps to the rule's enable/disable state. ``adopt_rule_id`` takes
@@ -172,8 +108,6 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
     The resource ID is the 24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
     """
 
-    channel_id: pulumi.Output[Any]
-    rule_name: pulumi.Output[str]
     template_id: pulumi.Output[str]
     layers: pulumi.Output[list[dict[str, Any]]]
     priority: pulumi.Output[int]
@@ -181,12 +115,6 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
     description: pulumi.Output[str]
     filters: pulumi.Output[list[list[dict[str, Any]]]]
     time_filters: pulumi.Output[list[dict[str, Any]]]
-    enabled: pulumi.Output[bool]
-    adopt_rule_id: pulumi.Output[str | None]
-    rule_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    created_at: pulumi.Output[int]
-    updated_at: pulumi.Output[int]
 
     def __init__(
         self,
@@ -205,21 +133,7 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
         adopt_rule_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "channel_id": channel_id,
-            "rule_name": rule_name,
-            "template_id": template_id,
-            "layers": layers,
-            "priority": priority,
-            "aggr_window": aggr_window,
-            "description": description,
-            "filters": filters,
-            "time_filters": time_filters,
-            "enabled": enabled,
-            "adopt_rule_id": adopt_rule_id,
-            **dict.fromkeys(_RULE_COMPUTED),
-        }
-        props = _exact(props)
+        props = _props(EscalationRuleProvider, locals())
         props["layers"] = secret_layers(props["layers"])
         props["rule_name"] = claimed_name(
             "escalation rule", props["channel_id"], rule_name, resource_name, adopts=adopt_rule_id is not None
@@ -228,7 +142,7 @@ class EscalationRule(pulumi.dynamic.Resource, module="flashduty", name="Escalati
         super().__init__(EscalationRuleProvider(), resource_name, props, opts)
 
 
-class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule"):
+class SilenceRule(_ChannelRuleOutputs, pulumi.dynamic.Resource, module="flashduty", name="SilenceRule"):
     """A silence rule of a channel: alerts matching ``filters`` inside a window are silenced.
 
     Give exactly one of ``time_filter`` (one-off, unix seconds) and ``time_filters`` (recurring).
@@ -236,20 +150,12 @@ class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule
     24-hex ``rule_id``; changing ``channel_id`` replaces the rule.
     """
 
-    channel_id: pulumi.Output[Any]
-    rule_name: pulumi.Output[str]
     filters: pulumi.Output[list[list[dict[str, Any]]]]
     time_filter: pulumi.Output[dict[str, int] | None]
     time_filters: pulumi.Output[list[dict[str, Any]] | None]
     priority: pulumi.Output[int]
     description: pulumi.Output[str]
     is_directly_discard: pulumi.Output[bool]
-    enabled: pulumi.Output[bool]
-    adopt_rule_id: pulumi.Output[str | None]
-    rule_id: pulumi.Output[str]
-    status: pulumi.Output[str]
-    created_at: pulumi.Output[int]
-    updated_at: pulumi.Output[int]
 
     def __init__(
         self,
@@ -267,20 +173,7 @@ class SilenceRule(pulumi.dynamic.Resource, module="flashduty", name="SilenceRule
         adopt_rule_id: pulumi.Input[str] | None = None,
         opts: pulumi.ResourceOptions | None = None,
     ) -> None:
-        props: dict[str, Any] = {
-            "channel_id": channel_id,
-            "rule_name": rule_name,
-            "filters": filters,
-            "time_filter": time_filter,
-            "time_filters": time_filters,
-            "priority": priority,
-            "description": description,
-            "is_directly_discard": is_directly_discard,
-            "enabled": enabled,
-            "adopt_rule_id": adopt_rule_id,
-            **dict.fromkeys(_RULE_COMPUTED),
-        }
-        props = _exact(props)
+        props = _props(SilenceRuleProvider, locals())
         props["rule_name"] = claimed_name(
             "silence rule", props["channel_id"], rule_name, resource_name, adopts=adopt_rule_id is not None
         )
