@@ -465,7 +465,9 @@ def main() -> None:
 
     work = Path(tempfile.mkdtemp(prefix="fd-bench-"))
     env = {
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE / "hook"), os.environ.get("PYTHONPATH", "")])),
+        "PYTHONPATH": os.pathsep.join(
+            filter(None, [str(HERE / "hook"), str(HERE / "noop"), os.environ.get("PYTHONPATH", "")])
+        ),
     }
     if args.profile:
         env["FLASHDUTY_BENCH_PROFILE"] = "1"
