@@ -208,10 +208,18 @@ class FlashdutyClient:
 
     # --------------------------------------------------------------------- per-channel rules
 
-    def rule_create(self, family: RuleFamily[ItemT], req: RequestModel) -> RuleCreateResponse:
-        """Not retried after an ambiguous failure: on ``maybe_applied`` look it up by name first."""
+    def rule_create(
+        self,
+        family: RuleFamily[ItemT],
+        req: RequestModel,
+        *,
+        recover: Callable[[FlashdutyError], Any] | None = None,
+    ) -> RuleCreateResponse:
+        """Not repeated after an ambiguous failure unless ``recover`` (see ``call``) finds that the
+        failed attempt made nothing."""
         path = family.endpoint("create")
-        return self._parse(RuleCreateResponse, self.call(path, req, idempotent=False), path)
+        data = self.call(path, req, idempotent=False, recover=recover)
+        return self._parse(RuleCreateResponse, data, path)
 
     def rule_update(self, family: RuleFamily[ItemT], req: RequestModel) -> None:
         """A full replacement (``family.update_model``)."""

@@ -8,7 +8,7 @@ through ``_writing``, which drops the channel's cached lists and tells the fence
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from typing import Any, ClassVar
 
 from ..client import FlashdutyError
@@ -68,10 +68,10 @@ class ChannelRuleAPI(FlashdutyProvider):
 
     # ---------------------------------------------------------------- the family's endpoints
 
-    def api_create(self, api: dict[str, Any]) -> str:
+    def api_create(self, api: dict[str, Any], recover: Callable[[FlashdutyError], Any] | None = None) -> str:
         req = self.family.create_model.model_validate(api)
         with self._writing(api["channel_id"], creating=True):
-            return self.client.rule_create(self.family, req).rule_id
+            return self.client.rule_create(self.family, req, recover=recover).rule_id
 
     def api_update(self, rule_id: str, api: dict[str, Any]) -> None:
         req = self.family.update_model.model_validate({**api, "rule_id": rule_id})

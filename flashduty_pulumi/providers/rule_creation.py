@@ -18,7 +18,6 @@ create never makes a second rule of a name.
 
 from __future__ import annotations
 
-import random
 import time
 import uuid
 from typing import Any
@@ -171,37 +170,26 @@ class CreatingRules(FencedRules):
         """Create the rule exactly once, even across ambiguous failures; return its rule_id.
 
         Called when the channel holds no same-named rule but ours: any that shows up after an
-        ambiguous failure is the one the failed attempt made."""
+        ambiguous failure is the one the failed attempt made. The client repeats the create (under
+        its one retry policy and deadline) only when that look-up finds nothing."""
         channel, name = self._channel(api), str(api["rule_name"])
-        policy = self.client.config.retry
-        started = time.monotonic()
-        attempt = 0
-        while True:
-            try:
-                rule_id = self.api_create(api)
-            except FlashdutyError as exc:
-                if not exc.maybe_applied:
-                    raise
-                last = exc
-            else:
-                self._made(api, rule_id)
-                return rule_id
-            found = self._find_created(api, last)
+
+        def recover(failure: FlashdutyError) -> dict[str, str] | None:
+            found = self._find_created(api, failure)
             if found is not None:
-                self._made(api, found)
-                return found
-            if _timed_out(last):
+                return {"rule_id": found}
+            if _timed_out(failure):
                 raise ProviderError(
-                    f"creating {self.kind} {name!r} in channel {channel} timed out ({last}), and after "
+                    f"creating {self.kind} {name!r} in channel {channel} timed out ({failure}), and after "
                     f"{SETTLE_AFTER_TIMEOUT:.0f} s the rule had still not appeared. It was not created "
                     "again, to avoid a duplicate: run `pulumi up` again (if the server applied it meanwhile, "
                     "the rule is found by its name and taken over)."
                 )
-            attempt += 1
-            delay = policy.backoff(attempt - 1, random.random)
-            if attempt > policy.max_retries or time.monotonic() - started + delay > policy.deadline:
-                raise last
-            _sleep(delay)
+            return None
+
+        rule_id = self.api_create(api, recover=recover)
+        self._made(api, rule_id)
+        return rule_id
 
     def _find_created(self, api: dict[str, Any], last: FlashdutyError) -> str | None:
         """After an ambiguous create: the rule_id of the rule it made after all, or None."""

@@ -196,9 +196,8 @@ def test_a_timed_out_create_that_never_lands_fails_without_a_second_attempt(
 
 
 def test_a_create_refused_by_5xx_is_tried_again_within_the_retry_budget(
-    configured: Make[Any], emu: EmulatorProcess, monkeypatch: pytest.MonkeyPatch
+    configured: Make[Any], emu: EmulatorProcess
 ) -> None:
-    monkeypatch.setattr(rule_creation, "_sleep", lambda s: None)
     p = configured(EscalationRuleProvider)
     emu.add_fault(path="/channel/escalate/rule/create", status=503, count=4)  # refused, not applied
     created = p.create(checked(p, esc(rule_name="Stubborn")))
