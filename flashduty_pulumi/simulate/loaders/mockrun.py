@@ -32,6 +32,10 @@ _PROVIDERS: dict[str, Any] = {
 _TYPE_PREFIX = "pulumi-python:dynamic/flashduty:"
 
 
+class ProgramFailure(Exception):
+    """A declared resource that its provider's check refuses."""
+
+
 class _Recorder(pulumi.runtime.Mocks):
     def __init__(self) -> None:
         self.declared: list[tuple[str, str, dict[str, Any]]] = []
@@ -49,7 +53,7 @@ def _checked(kind: str, name: str, inputs: dict[str, Any]) -> dict[str, Any]:
     props = {k: v for k, v in inputs.items() if k != "__provider"}
     result = _PROVIDERS[kind]().check({}, props)
     if result.failures:
-        raise SystemExit(f"{kind} {name!r}: {failure_text(result.failures[0])}")
+        raise ProgramFailure(f"{kind} {name!r}: {failure_text(result.failures[0])}")
     return dict(result.inputs)
 
 
@@ -102,9 +106,18 @@ def main() -> int:
     return 0
 
 
+def _fail(message: str) -> None:
+    """Report a failure as a JSON line on stdout, which the parent reads: stderr may end with the
+    runtime's own noise at interpreter shutdown (seen on Python 3.10)."""
+    sys.stdout.write(json.dumps({"error": message}) + "\n")
+    sys.stdout.flush()
+    sys.exit(1)
+
+
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except Exception as exc:  # the parent shows the last line of stderr
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        sys.exit(1)
+    except ProgramFailure as exc:
+        _fail(str(exc))
+    except Exception as exc:
+        _fail(f"{type(exc).__name__}: {exc}")

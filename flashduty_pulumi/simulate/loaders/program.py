@@ -68,10 +68,7 @@ def load_program(
     except subprocess.TimeoutExpired:
         raise ProgramError(f"the program at {program} did not finish within {TIMEOUT_SECONDS:g} s") from None
     if proc.returncode != 0:
-        detail = proc.stderr.strip().splitlines()
-        raise ProgramError(
-            f"the program at {program} failed under mocks: {detail[-1] if detail else proc.returncode}"
-        )
+        raise ProgramError(f"the program at {program} failed under mocks: {_failure(proc)}")
     try:
         cfg = load_snapshot(json.loads(proc.stdout))
     except (json.JSONDecodeError, SnapshotError) as exc:
@@ -79,6 +76,20 @@ def load_program(
     if timezone:
         cfg.timezone = timezone
     return cfg
+
+
+def _failure(proc: subprocess.CompletedProcess[str]) -> str:
+    """What the child reported: its JSON error line on stdout, else the last line of its stderr."""
+    lines = proc.stdout.strip().splitlines()
+    try:
+        reported = json.loads(lines[-1]) if lines else None
+    except json.JSONDecodeError:
+        reported = None
+    error = reported.get("error") if isinstance(reported, dict) else None
+    if isinstance(error, str):
+        return error
+    detail = proc.stderr.strip().splitlines()
+    return detail[-1] if detail else f"exit code {proc.returncode}"
 
 
 def _project_name(directory: Path) -> str:
